@@ -1,0 +1,69 @@
+import type { Readable, Writable } from 'node:stream';
+
+export interface OptionSpec {
+  /** Long name without dashes, e.g. `known-hosts`. */
+  name: string;
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Placeholder shown in help, e.g. `FILE`. */
+  value?: string;
+  description: string;
+}
+
+export interface CommandIO {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  /** Cancelled on SIGINT/SIGTERM for commands that run until stopped. */
+  signal: AbortSignal;
+}
+
+export interface CommandContext extends CommandIO {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * One `openwatch` subcommand. Each lives in its own file under `cli/commands/` and is found by the
+ * dispatcher at start-up, so adding a subcommand is adding one file.
+ */
+export interface Command {
+  name: string;
+  aliases?: string[];
+  summary: string;
+  /** Argument synopsis after the command name, e.g. `[--status]`. */
+  usage: string;
+  description?: string;
+  options: OptionSpec[];
+  /** Resolves to the process exit code. */
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** A mistake in how the command was called: printed with the usage line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function defineCommand(command: Command): Command {
+  return command;
+}
+
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name];
+  if (v === undefined || typeof v === 'string') return v;
+  throw new UsageError(`--${name} expects a value`);
+}
+
+export function listOption(ctx: CommandContext, name: string): string[] {
+  const v = ctx.values[name];
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [v];
+  throw new UsageError(`--${name} expects a value`);
+}
+
+export function flag(ctx: CommandContext, name: string): boolean {
+  return ctx.values[name] === true;
+}
