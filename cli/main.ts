@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type Command, type CommandIO } from './command.ts';
+import { redactText } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
 
 const COMMANDS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'commands');
@@ -95,6 +96,10 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
       io.stderr.write(`openwatch ${cmd.name}: ${err.message}\nUsage: openwatch ${cmd.name} ${cmd.usage}\n`);
       return 2;
     }
-    throw err;
+    // Anything else is a runtime failure: one clear line (secrets scrubbed), the stack only at debug level.
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`openwatch ${cmd.name}: ${redactText(message)}\n`);
+    if (io.env.OPENWATCH_LOGGING_LEVEL === 'debug' && err instanceof Error) io.stderr.write(`${err.stack ?? ''}\n`);
+    return 1;
   }
 }

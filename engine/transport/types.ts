@@ -5,6 +5,8 @@ export interface ExecResult {
   /** Exit status; null when the command was ended by a signal. */
   code: number | null;
   signal?: string;
+  /** True when stdout or stderr went past the byte cap and the rest was dropped. */
+  truncated?: boolean;
 }
 
 export interface ExecOptions {
@@ -13,6 +15,8 @@ export interface ExecOptions {
   /** Per-command deadline; the command is abandoned and a `timeout` TransportError raised when it passes. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Cap on the bytes kept of each of stdout and stderr; the rest is read and dropped (`truncated`). */
+  maxOutputBytes?: number;
 }
 
 /**

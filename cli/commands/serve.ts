@@ -1,0 +1,134 @@
+import { ConfigError } from '../../core/config/load.ts';
+import type { Config } from '../../core/config/schema.ts';
+import { poolDb } from '../../core/db/node-pool.ts';
+import { createLogger, type Logger } from '../../core/log.ts';
+import { nodeBuildInfo } from '../../core/node/build-info.ts';
+import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
+import { migrate } from '../../core/node/migrate.ts';
+import { createApp } from '../../functions/app.ts';
+import { staticHandler } from '../../functions/node/static.ts';
+import { startServer } from '../../functions/node/server.ts';
+import { runScheduled } from '../../functions/scheduled.ts';
+import { defineCommand, flag, stringOption } from '../command.ts';
+import { configFromContext, configOptions } from '../config-options.ts';
+import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
+
+const SCHEDULE_INTERVAL_MS = 60_000;
+
+interface Files {
+  jwtPrivateKey: string;
+  credentialKeyFile: string;
+  tlsCert: string;
+  tlsKey: string;
+}
+
+/** Production refuses to start without its keys; development mode supplies generated ones. */
+function requiredFiles(config: Config, db: ResolvedDatabase): Files | string[] {
+  const dev = db.embedded?.secrets;
+  const files = {
+    jwtPrivateKey: config.identity.jwt_private_key ?? dev?.jwtPrivateKey,
+    credentialKeyFile: config.identity.credential_key_file ?? dev?.credentialKeyFile,
+    tlsCert: config.server.tls_cert ?? dev?.tlsCert,
+    tlsKey: config.server.tls_key ?? dev?.tlsKey,
+  };
+  const missing = [
+    ['identity.jwt_private_key', files.jwtPrivateKey],
+    ['identity.credential_key_file', files.credentialKeyFile],
+    ['server.tls_cert', files.tlsCert],
+    ['server.tls_key', files.tlsKey],
+  ]
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k as string);
+  if (missing.length > 0) return missing;
+  return files as Files;
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function startTimer(log: Logger): () => void {
+  const timer = setInterval(() => {
+    runScheduled(log, 'node-timer', Date.now()).catch((err: unknown) => log.error('scheduled run failed', { err }));
+  }, SCHEDULE_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
+export default defineCommand({
+  name: 'serve',
+  summary: 'Run the API and web UI over HTTPS',
+  usage: '[--config FILE] [--listen HOST:PORT] [--http-listen 127.0.0.1:PORT]',
+  description:
+    'With no database.dsn configured, serve runs in development mode: it starts an embedded PostgreSQL under\n' +
+    'database.data_dir (default ./.openwatch), creates missing development secrets and a self-signed\n' +
+    'certificate there, and migrates. With a DSN it requires identity.jwt_private_key,\n' +
+    'identity.credential_key_file, server.tls_cert and server.tls_key.',
+  options: [
+    ...configOptions,
+    { name: 'http-listen', type: 'string', value: 'ADDR', description: 'Also serve plain HTTP on a loopback address' },
+    { name: 'migrate', type: 'boolean', description: 'Apply pending migrations before serving (always in development mode)' },
+  ],
+  async run(ctx) {
+    let config: Config;
+    try {
+      config = configFromContext(ctx).config;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      ctx.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
+    if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {
+      ctx.stderr.write('openwatch serve: --http-listen may only use a loopback address\n');
+      return 2;
+    }
+    const log = createLogger({ ...config.logging, write: (l) => ctx.stdout.write(l + '\n') });
+    const database = await resolveDatabase(config, log);
+    const stops: Array<() => Promise<void> | void> = [];
+    if (database.embedded) stops.push(() => database.embedded?.server.stop());
+    try {
+      const files = requiredFiles(config, database);
+      if (Array.isArray(files)) {
+        ctx.stderr.write(`openwatch serve: refusing to start without: ${files.join(', ')}\n`);
+        return 1;
+      }
+      loadJwtPrivateKey(files.jwtPrivateKey);
+      loadCredentialKey(files.credentialKeyFile);
+      if (database.embedded || flag(ctx, 'migrate')) {
+        const applied = await migrate(database.dsn);
+        if (applied.length > 0) log.info('migrations applied', { count: applied.length });
+      }
+      const db = poolDb(database.dsn, { max: config.database.max_connections, applicationName: 'openwatch-serve' });
+      stops.unshift(() => db.close());
+      const app = createApp({
+        services: { runtime: 'node', runtimeVersion: process.version, buildInfo: nodeBuildInfo(), log },
+        openDb: () => ({ db, release: async () => undefined }),
+        maxBodyBytes: config.server.max_body_bytes,
+      });
+      const server = await startServer({
+        app,
+        log,
+        listen: config.server.listen,
+        tls: { cert: files.tlsCert, key: files.tlsKey },
+        ...(httpListen ? { httpListen } : {}),
+        maxBodyBytes: config.server.max_body_bytes,
+        staticFiles: staticHandler(config.server.static_dir),
+      });
+      stops.unshift(() => server.close());
+      stops.unshift(startTimer(log));
+      const where = database.embedded
+        ? `development mode: embedded PostgreSQL in ${database.embedded.server.dir}, secrets in ${database.embedded.dataDir}`
+        : 'production mode';
+      ctx.stderr.write(`OpenWatch ${nodeBuildInfo().version} listening on ${server.urls.join(', ')} (${where})\n`);
+      await waitForAbort(ctx.signal);
+      ctx.stderr.write('shutting down…\n');
+      return 0;
+    } finally {
+      for (const stop of stops) await stop();
+      if (database.embedded) ctx.stderr.write('embedded PostgreSQL stopped\n');
+    }
+  },
+});

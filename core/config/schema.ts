@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `host:port`, with IPv6 hosts in brackets. */
+export const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:8443')
+  .refine((v) => {
+    const port = Number(v.slice(v.lastIndexOf(':') + 1));
+    return port > 0 && port < 65536;
+  }, 'port must be between 1 and 65535');
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/**
+ * The whole configuration. Every section is strict: an unknown key is an error naming where it came from,
+ * so a typo never silently falls back to a default.
+ */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        listen: listenAddress.default('0.0.0.0:8443'),
+        tls_cert: z.string().min(1).optional(),
+        tls_key: z.string().min(1).optional(),
+        /** Optional plain-HTTP listener for development; only loopback addresses are accepted. */
+        http_listen: listenAddress
+          .refine((v) => /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(v), 'plain HTTP may only listen on loopback')
+          .optional(),
+        /** Directory of static UI assets. */
+        static_dir: z.string().min(1).default('web/public'),
+        /** Largest request body accepted, in bytes. */
+        max_body_bytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        dsn: z.string().url('expected a postgres:// URL').optional(),
+        max_connections: positiveInt(1000).default(25),
+        driver: z.enum(['pg', 'neon']).default('pg'),
+        /** Where `serve` keeps its embedded PostgreSQL, secrets and certificate when no DSN is set. */
+        data_dir: z.string().min(1).default('.openwatch'),
+        embedded_port: positiveInt(65535).default(54329),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({
+        level: z.enum(LOG_LEVELS).default('info'),
+        format: z.enum(['json', 'text']).default('json'),
+      })
+      .strict()
+      .prefault({}),
+    identity: z
+      .object({
+        jwt_private_key: z.string().min(1).optional(),
+        credential_key_file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type SectionName = keyof Config;
+export const SECTIONS = Object.keys(configSchema.shape) as SectionName[];
+
+/** Keys whose values are secrets or contain them; redacted wherever config is shown. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['database.dsn']);

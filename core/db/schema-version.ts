@@ -1,0 +1,6 @@
+/**
+ * The id of the newest file in migrations/. Code that needs a column from migration N is deployed with
+ * SCHEMA_VERSION ≥ N; /health/ready reports not ready until the database has caught up. A test keeps
+ * this equal to the number of migration files.
+ */
+export const SCHEMA_VERSION = 1;

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { CONNECT_TIMEOUT_MS, inTransaction, run } from '../db/pg-client.ts';
+import * as sql from '../db/sql/migrations.ts';
+import type { Queryable } from '../db/types.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+export const MIN_SERVER_VERSION_NUM = 140000;
+
+export interface MigrationFile {
+  id: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface MigrationStatus {
+  applied: sql.AppliedMigration[];
+  pending: MigrationFile[];
+  /** Applied migrations whose file has changed since: applied migrations are never edited. */
+  modified: MigrationFile[];
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/** `0001_name.sql` files, in id order; a gap or duplicate id is an error. */
+export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const out: MigrationFile[] = [];
+  for (const f of files) {
+    const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(f);
+    if (!m?.[1] || !m[2]) throw new MigrationError(`${join(dir, f)}: migration files are named NNNN_name.sql`);
+    const id = Number(m[1]);
+    if (id !== out.length + 1) throw new MigrationError(`${join(dir, f)}: expected migration id ${out.length + 1}`);
+    const text = readFileSync(join(dir, f), 'utf8');
+    out.push({ id, name: m[2], sql: text, checksum: createHash('sha256').update(text).digest('hex') });
+  }
+  return out;
+}
+
+async function withClient<T>(dsn: string, fn: (db: Queryable, client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn({ query: (s, p) => run(client, s, p) }, client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function checkServerVersion(db: Queryable): Promise<void> {
+  const v = await sql.serverVersionNum(db);
+  if (v < MIN_SERVER_VERSION_NUM) {
+    const shown = `${Math.floor(v / 10000)}.${v % 10000}`;
+    throw new MigrationError(`PostgreSQL ${shown} is not supported: OpenWatch needs PostgreSQL 14 or newer`);
+  }
+}
+
+function compare(applied: sql.AppliedMigration[], files: MigrationFile[]): MigrationStatus {
+  const byId = new Map(applied.map((a) => [a.id, a]));
+  return {
+    applied,
+    pending: files.filter((f) => !byId.has(f.id)),
+    modified: files.filter((f) => {
+      const a = byId.get(f.id);
+      return a !== undefined && a.checksum !== f.checksum;
+    }),
+  };
+}
+
+export async function migrationStatus(dsn: string, dir = MIGRATIONS_DIR): Promise<MigrationStatus> {
+  const files = readMigrationFiles(dir);
+  return withClient(dsn, async (db) => {
+    await checkServerVersion(db);
+    return compare(await sql.appliedMigrations(db), files);
+  });
+}
+
+/**
+ * Applies pending migrations in order. Migrators serialise on an advisory lock, so several started
+ * together all succeed and each migration runs once; each migration runs in its own transaction whose
+ * first statement records it.
+ */
+export async function migrate(dsn: string, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const files = readMigrationFiles(dir);
+  return withClient(dsn, async (db, client) => {
+    await checkServerVersion(db);
+    await sql.lockMigrations(db);
+    try {
+      await sql.ensureMigrationsTable(db);
+      const status = compare(await sql.appliedMigrations(db), files);
+      if (status.modified.length > 0) {
+        const names = status.modified.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`).join(', ');
+        throw new MigrationError(`applied migrations were edited after being applied: ${names}`);
+      }
+      for (const m of status.pending) {
+        await inTransaction(client, async (tx) => {
+          await sql.recordMigration(tx, m.id, m.name, m.checksum);
+          await tx.query(m.sql);
+        });
+      }
+      return status.pending;
+    } finally {
+      await sql.unlockMigrations(db).catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,115 @@
+import { Router, type IRequest } from 'itty-router';
+import type { Db } from '../core/db/types.ts';
+import { ApiError, errorResponse } from './http/errors.ts';
+import { securityHeaders, withHeaders } from './http/headers.ts';
+import type { AnyRoute, AppServices, Method } from './http/route.ts';
+import { parsePart, readJsonBody } from './http/validate.ts';
+import { routes as allRoutes } from './routes/index.ts';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** A database for one request, and how to let go of it (closing it on workerd, nothing on Node). */
+export interface RequestDb {
+  db: Db;
+  release(): Promise<void>;
+}
+
+export interface AppOptions {
+  services: AppServices;
+  openDb: () => RequestDb;
+  /** Defers work past the response (workerd's ctx.waitUntil); awaited inline when absent. */
+  waitUntil?: (p: Promise<unknown>) => void;
+  maxBodyBytes?: number;
+  routes?: AnyRoute[];
+}
+
+export interface App {
+  fetch(request: Request, waitUntil?: (p: Promise<unknown>) => void): Promise<Response>;
+  routes: readonly AnyRoute[];
+}
+
+function toRegExp(path: string): RegExp {
+  const body = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\?:([A-Za-z_]\w*)/g, '[^/]+');
+  return new RegExp(`^${body}/?$`);
+}
+
+export function createApp(options: AppOptions): App {
+  const routes = options.routes ?? allRoutes;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const patterns = routes.map((r) => ({ method: r.method, re: toRegExp(r.path) }));
+  type Args = [ctx: { correlationId: string; db: Db }];
+  const router = Router<IRequest, Args>();
+
+  for (const route of routes) {
+    router[route.method.toLowerCase() as Lowercase<Method>](route.path, async (req: IRequest, rctx) => {
+      if (route.permission !== 'public') {
+        throw new ApiError(401, 'unauthenticated', 'authentication required');
+      }
+      const params = parsePart(route.params, req.params, 'params');
+      const query = parsePart(route.query, req.query, 'query');
+      const body = route.body ? parsePart(route.body, await readJsonBody(req as Request, maxBody), 'body') : undefined;
+      return route.handler({
+        request: req as Request,
+        params,
+        query,
+        body,
+        db: rctx.db,
+        log: options.services.log.child({ correlation_id: rctx.correlationId }),
+        correlationId: rctx.correlationId,
+        services: options.services,
+        routes,
+      });
+    });
+  }
+
+  const unmatched = (request: Request, correlationId: string): Response => {
+    const path = new URL(request.url).pathname;
+    const allowed = [...new Set(patterns.filter((p) => p.re.test(path)).map((p) => p.method))];
+    if (allowed.length > 0) {
+      return errorResponse(
+        new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here`, undefined, {
+          allow: allowed.join(', '),
+        }),
+        correlationId,
+      );
+    }
+    return errorResponse(new ApiError(404, 'not_found', 'no such resource'), correlationId);
+  };
+
+  return {
+    routes,
+    async fetch(request, waitUntil = options.waitUntil) {
+      const started = Date.now();
+      const given = request.headers.get('x-correlation-id');
+      const correlationId = given && CORRELATION_ID.test(given) ? given : crypto.randomUUID();
+      const { db, release } = options.openDb();
+      let response: Response;
+      try {
+        response = ((await router.fetch(request as IRequest, { correlationId, db })) as Response | undefined) ??
+          unmatched(request, correlationId);
+      } catch (err) {
+        if (err instanceof ApiError) {
+          response = errorResponse(err, correlationId);
+        } else {
+          options.services.log.error('unhandled error', { correlation_id: correlationId, err });
+          response = errorResponse(new ApiError(500, 'internal_error', 'internal server error'), correlationId);
+        }
+      } finally {
+        const done = release();
+        if (waitUntil) waitUntil(done);
+        else await done;
+      }
+      response = withHeaders(response, { ...securityHeaders('api'), 'x-correlation-id': correlationId });
+      const url = new URL(request.url);
+      options.services.log.info('request', {
+        correlation_id: correlationId,
+        method: request.method,
+        path: url.pathname,
+        status: response.status,
+        duration_ms: Date.now() - started,
+      });
+      return response;
+    },
+  };
+}

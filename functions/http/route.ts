@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { Db } from '../../core/db/types.ts';
+import type { Logger } from '../../core/log.ts';
+import type { BuildInfo } from '../../core/version.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A permission from the registry (`category:action`), or `public` for routes open to anyone. */
+export type Permission = 'public' | `${string}:${string}`;
+
+/** What the runtime hands every request: the same shape on Node and workerd. */
+export interface AppServices {
+  runtime: 'node' | 'workerd';
+  runtimeVersion: string;
+  buildInfo: BuildInfo;
+  log: Logger;
+}
+
+export interface RouteContext<P, Q, B> {
+  request: Request;
+  params: P;
+  query: Q;
+  body: B;
+  db: Db;
+  log: Logger;
+  correlationId: string;
+  services: AppServices;
+  /** Every route the app serves (the OpenAPI document is built from these). */
+  routes: readonly AnyRoute[];
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * One route, declared once: method, path, permission, schemas and handler. The router, the permission
+ * check and the OpenAPI document are all built from these declarations.
+ */
+export interface RouteDef<
+  PS extends z.ZodType | undefined = z.ZodType | undefined,
+  QS extends z.ZodType | undefined = z.ZodType | undefined,
+  BS extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: Method;
+  /** itty-router pattern, e.g. `/api/v1/hosts/:id`. */
+  path: string;
+  permission: Permission;
+  summary: string;
+  tags: string[];
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** Response schemas by status code, for the OpenAPI document. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>) => Promise<Response>;
+}
+
+export type AnyRoute = RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
+export function defineRoute<
+  PS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+>(def: RouteDef<PS, QS, BS>): AnyRoute {
+  return def as unknown as AnyRoute;
+}

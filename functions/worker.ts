@@ -1,0 +1,54 @@
+import { requestClientDb } from '../core/db/pg-client.ts';
+import { neonDb } from '../core/db/neon.ts';
+import { createLogger } from '../core/log.ts';
+import { VERSION } from '../core/version.ts';
+import { createApp, type App } from './app.ts';
+import { runScheduled } from './scheduled.ts';
+
+export interface Env {
+  /** Hyperdrive binding (locally: `localConnectionString` in wrangler.toml). */
+  HYPERDRIVE?: Hyperdrive;
+  /** Direct connection string, used with DATABASE_DRIVER = "neon". A secret. */
+  DATABASE_URL?: string;
+  DATABASE_DRIVER?: 'pg' | 'neon';
+  LOG_LEVEL?: 'debug' | 'info' | 'warn' | 'error';
+  OPENWATCH_COMMIT?: string;
+  OPENWATCH_BUILD_TIME?: string;
+}
+
+function logger(env: Env) {
+  return createLogger({ level: env.LOG_LEVEL ?? 'info', format: 'json' });
+}
+
+/** Built per request: the app holds no connection, and env is only known inside a handler. */
+function appFor(env: Env): App {
+  const log = logger(env);
+  return createApp({
+    services: {
+      runtime: 'workerd',
+      runtimeVersion: '',
+      buildInfo: {
+        version: VERSION,
+        commit: env.OPENWATCH_COMMIT ?? 'unknown',
+        build_time: env.OPENWATCH_BUILD_TIME ?? 'unknown',
+      },
+      log,
+    },
+    openDb: () => {
+      const db =
+        env.DATABASE_DRIVER === 'neon' && env.DATABASE_URL
+          ? neonDb(env.DATABASE_URL)
+          : requestClientDb(env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL ?? '');
+      return { db, release: () => db.close() };
+    },
+  });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    return appFor(env).fetch(request, (p) => ctx.waitUntil(p));
+  },
+  async scheduled(controller, env) {
+    await runScheduled(logger(env), controller.cron, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env>;
