@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/config/load.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
@@ -14,6 +15,7 @@ import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
+const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/public', import.meta.url));
 
 interface Files {
   jwtPrivateKey: string;
@@ -115,7 +117,7 @@ export default defineCommand({
         tls: { cert: files.tlsCert, key: files.tlsKey },
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
-        staticFiles: staticHandler(config.server.static_dir),
+        staticFiles: staticHandler(config.server.static_dir ?? BUNDLED_UI_DIR),
       });
       stops.unshift(() => server.close());
       stops.unshift(startTimer(log));

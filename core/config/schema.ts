@@ -6,7 +6,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** `host:port`, with IPv6 hosts in brackets. */
 export const listenAddress = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:8443')
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'expected host:port, e.g. 0.0.0.0:8443', abort: true })
   .refine((v) => {
     const port = Number(v.slice(v.lastIndexOf(':') + 1));
     return port > 0 && port < 65536;
@@ -29,8 +29,8 @@ export const configSchema = z
         http_listen: listenAddress
           .refine((v) => /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(v), 'plain HTTP may only listen on loopback')
           .optional(),
-        /** Directory of static UI assets. */
-        static_dir: z.string().min(1).default('web/public'),
+        /** Directory of static UI assets; the UI shipped with OpenWatch when unset. */
+        static_dir: z.string().min(1).optional(),
         /** Largest request body accepted, in bytes. */
         max_body_bytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
       })

@@ -54,12 +54,16 @@ async function withClient<T>(dsn: string, fn: (db: Queryable, client: pg.Client)
   }
 }
 
-async function checkServerVersion(db: Queryable): Promise<void> {
-  const v = await sql.serverVersionNum(db);
+/** Refuses servers older than PostgreSQL 14 (server_version_num below 140000). */
+export function assertSupportedServerVersion(v: number): void {
   if (v < MIN_SERVER_VERSION_NUM) {
     const shown = `${Math.floor(v / 10000)}.${v % 10000}`;
     throw new MigrationError(`PostgreSQL ${shown} is not supported: OpenWatch needs PostgreSQL 14 or newer`);
   }
+}
+
+async function checkServerVersion(db: Queryable): Promise<void> {
+  assertSupportedServerVersion(await sql.serverVersionNum(db));
 }
 
 function compare(applied: sql.AppliedMigration[], files: MigrationFile[]): MigrationStatus {

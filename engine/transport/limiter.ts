@@ -2,8 +2,8 @@ import { abortedError } from './deadline.ts';
 
 /**
  * Caps concurrent SSH channels on one connection. OpenSSH's default `MaxSessions 10` leaves about six
- * usable at once in practice; a server configured lower answers "open failed", after which `shrink()`
- * lowers the cap for the rest of the connection instead of failing every later command.
+ * usable at once in practice; a server configured lower answers "open failed", after which `refused()`
+ * lowers the cap to what is open for the rest of the connection instead of failing every later command.
  */
 export class ChannelLimiter {
   private active = 0;
@@ -43,9 +43,9 @@ export class ChannelLimiter {
     });
   }
 
-  /** Lowers the cap by one (never below one) after the server refused a channel. */
-  shrink(): void {
-    if (this.limit > 1) this.limit -= 1;
+  /** After the server refused a channel (slot already released): cap at the channels held now, at least one. */
+  refused(): void {
+    this.limit = Math.max(1, Math.min(this.limit - 1, this.active));
   }
 
   private pump(): void {
@@ -61,4 +61,19 @@ export class ChannelLimiter {
 export function backoffMs(attempt: number): number {
   const base = Math.min(1000, 25 * 2 ** attempt);
   return base / 2 + Math.random() * (base / 2);
+}
+
+/** Waits `ms`, or rejects with `aborted` as soon as `signal` fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortedError('waiting to retry an SSH channel', signal));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,28 +1,10 @@
 import type { Client, ClientChannel } from 'ssh2';
-import { abortedError, armDeadline } from './deadline.ts';
-import { backoffMs, type ChannelLimiter } from './limiter.ts';
+import { armDeadline } from './deadline.ts';
 import { OutputCollector } from './output.ts';
-import { isChannelRefusal } from './ssh-errors.ts';
 import { TransportError, type ExecOptions, type ExecResult } from './types.ts';
 
-/** Attempts to open a channel before giving up with `channel_failed`. */
-const CHANNEL_ATTEMPTS = 6;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortedError('waiting to retry an SSH channel', signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function openExec(client: Client, command: string): Promise<ClientChannel> {
+/** Opens a session channel and requests `exec`; rejects with ssh2's error when the server refuses. */
+export function openExec(client: Client, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
@@ -33,32 +15,8 @@ function openExec(client: Client, command: string): Promise<ClientChannel> {
   });
 }
 
-/** Opens an exec channel, retrying with backoff (and a lower channel cap) while the server refuses. */
-async function openWithRetry(client: Client, limiter: ChannelLimiter, command: string, target: string, signal?: AbortSignal): Promise<ClientChannel> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < CHANNEL_ATTEMPTS; attempt++) {
-    try {
-      return await openExec(client, command);
-    } catch (err) {
-      lastError = err;
-      if (!isChannelRefusal(err)) break;
-      limiter.shrink();
-      await sleep(backoffMs(attempt), signal);
-    }
-  }
-  const why = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new TransportError('channel_failed', `cannot open a channel on ${target}: ${why}`);
-}
-
-/** Runs one command on its own channel and collects its output as raw bytes. */
-export async function runChannel(
-  client: Client,
-  limiter: ChannelLimiter,
-  command: string,
-  opts: ExecOptions & { target: string },
-): Promise<ExecResult> {
-  if (opts.signal?.aborted) throw abortedError(`command on ${opts.target}`, opts.signal);
-  const stream = await openWithRetry(client, limiter, command, opts.target, opts.signal);
+/** Feeds stdin to an opened exec channel and collects its output as raw bytes until it closes. */
+export function collectChannel(stream: ClientChannel, opts: ExecOptions & { target: string }): Promise<ExecResult> {
   const out = new OutputCollector(opts.maxOutputBytes);
   const err = new OutputCollector(opts.maxOutputBytes);
   return new Promise<ExecResult>((resolve, reject) => {
@@ -92,7 +50,8 @@ export async function runChannel(
     stream.on('close', () => {
       deadline.clear();
       if (!sawExit) {
-        reject(new TransportError('channel_failed', `channel on ${opts.target} closed without an exit status (connection lost?)`));
+        const said = err.toBuffer().toString('utf8').trim().split('\n')[0] ?? '';
+        reject(new TransportError('channel_failed', `channel on ${opts.target} closed without an exit status${said ? `: ${said}` : ' (connection lost?)'}`));
         return;
       }
       const truncated = out.truncated || err.truncated;

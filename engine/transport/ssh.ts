@@ -2,24 +2,23 @@ import ssh2 from 'ssh2';
 import type { Client, ConnectConfig } from 'ssh2';
 import { abortedError, armDeadline } from './deadline.ts';
 import { decideHostKey, loadHostEntries, preferredHostKeyAlgorithms, recordNewHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key.ts';
-import { ChannelLimiter } from './limiter.ts';
-import { runChannel } from './ssh-channel.ts';
-import { mapConnectError } from './ssh-errors.ts';
+import { backoffMs, ChannelLimiter, sleep } from './limiter.ts';
+import { authMethods, parsePrivateKey, type SshCredentials } from './ssh-auth.ts';
+import { collectChannel, openExec } from './ssh-channel.ts';
+import { isChannelRefusal, mapConnectError } from './ssh-errors.ts';
 import { TransportError, type ExecOptions, type ExecResult, type Transport } from './types.ts';
 
 /** Connect + authenticate budget per host; an unreachable host should not hold a scan slot long. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 /** OpenSSH's default MaxSessions is 10; about six concurrent channels are usable in practice. */
 export const DEFAULT_MAX_CHANNELS = 6;
+/** Refused channel opens retried (with backoff and a lower cap) before `channel_failed`. */
+const CHANNEL_RETRIES = 8;
 
-export interface SshConnectOptions {
+/** Secrets arrive here as values (read from a file, env var or prompt), never from argv. */
+export interface SshConnectOptions extends SshCredentials {
   host: string;
   port?: number;
-  username: string;
-  /** Private key text (OpenSSH or PEM). Secrets arrive as values, never via argv. */
-  privateKey?: string | Buffer;
-  passphrase?: string;
-  password?: string;
   hostKey: HostKeyPolicy;
   connectTimeoutMs?: number;
   maxChannels?: number;
@@ -45,17 +44,31 @@ export class SshTransport implements Transport {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed) throw new TransportError('channel_failed', `connection to ${this.target} is closed`);
-    const release = await this.limiter.acquire(options.signal);
-    try {
-      const cap = options.maxOutputBytes ?? this.maxOutputBytes;
-      return await runChannel(this.client, this.limiter, command, {
-        ...options,
-        ...(cap !== undefined ? { maxOutputBytes: cap } : {}),
-        target: this.target,
-      });
-    } finally {
-      release();
+    const cap = options.maxOutputBytes ?? this.maxOutputBytes;
+    const run = { ...options, ...(cap !== undefined ? { maxOutputBytes: cap } : {}), target: this.target };
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new TransportError('channel_failed', `connection to ${this.target} is closed`);
+      if (options.signal?.aborted) throw abortedError(`command on ${this.target}`, options.signal);
+      const release = await this.limiter.acquire(options.signal);
+      let stream;
+      try {
+        stream = await openExec(this.client, command);
+      } catch (err) {
+        release();
+        if (!isChannelRefusal(err) || attempt >= CHANNEL_RETRIES) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new TransportError('channel_failed', `cannot open a channel on ${this.target}: ${why}`);
+        }
+        // The server is at its session limit: what is open now is what it allows.
+        this.limiter.refused();
+        await sleep(backoffMs(attempt), options.signal);
+        continue;
+      }
+      try {
+        return await collectChannel(stream, run);
+      } finally {
+        release();
+      }
     }
   }
 
@@ -73,19 +86,6 @@ export class SshTransport implements Transport {
   }
 }
 
-function checkPrivateKey(opts: SshConnectOptions): void {
-  if (opts.privateKey === undefined) return;
-  const parsed = ssh2.utils.parseKey(opts.privateKey, opts.passphrase);
-  if (parsed instanceof Error) {
-    const why = /passphrase|decrypt|bad decrypt/i.test(parsed.message)
-      ? opts.passphrase === undefined
-        ? 'it is encrypted and no passphrase was given'
-        : 'the passphrase is wrong'
-      : 'it is not a supported private key';
-    throw new TransportError('auth_failed', `cannot use the private key: ${why}`);
-  }
-}
-
 /**
  * Opens an authenticated connection. The host key is checked in `hostVerifier`, during key exchange and
  * before any credential is sent or command run; a rejected key ends the handshake.
@@ -94,7 +94,7 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
   const port = opts.port ?? 22;
   const target = `${opts.username}@${opts.host}${port === 22 ? '' : `:${port}`}`;
   if (opts.signal?.aborted) throw abortedError(`connecting to ${target}`, opts.signal);
-  checkPrivateKey(opts);
+  const auth = authMethods(opts, parsePrivateKey(opts));
   const entries = await loadHostEntries(opts.hostKey, opts.host, port);
   const client = new ssh2.Client();
   let rejection: TransportError | undefined;
@@ -118,9 +118,7 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
       accepted = { info: d.info, key };
       return true;
     },
-    ...(opts.privateKey !== undefined ? { privateKey: opts.privateKey } : {}),
-    ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
-    ...(opts.password !== undefined ? { password: opts.password, tryKeyboard: true } : {}),
+    authHandler: auth,
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -138,10 +136,6 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
       { timeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}), what: `connecting to ${target}` },
       (err) => settle(err),
     );
-    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-      // Answer password-looking prompts only; anything else (OTP, questions) gets an empty reply.
-      finish(prompts.map((p) => (/password/i.test(p.prompt) && opts.password !== undefined ? opts.password : '')));
-    });
     client.once('ready', () => settle());
     client.on('error', (err) => settle(rejection ?? mapConnectError(err, target, opts.username)));
     client.once('close', () => settle(rejection ?? new TransportError('unreachable', `connection to ${target} closed during the handshake`)));

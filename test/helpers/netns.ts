@@ -101,9 +101,9 @@ export async function createNetns(): Promise<Netns> {
     hostIf,
     address,
     hostAddress,
-    destroy: async () => {
-      if (!live.delete(slot)) return;
-      releaseSlotSync(slot);
+    destroy: () => {
+      if (live.delete(slot)) releaseSlotSync(slot);
+      return Promise.resolve();
     },
   };
 }

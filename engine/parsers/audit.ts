@@ -1,0 +1,147 @@
+import { isComment, numberedLines } from './lines.ts';
+
+/** One audit rule in a structure that makes equivalent spellings equal. */
+export type AuditRule =
+  | { kind: 'watch'; path: string; perms: Set<string>; key?: string }
+  | {
+      kind: 'syscall';
+      /** `always,exit` regardless of the order written. */
+      listAction: string;
+      arch?: string;
+      /** Empty = every syscall (no -S, or -S all). */
+      syscalls: Set<string>;
+      /** Normalised `-F` fields except arch and key, plus `-C` comparisons. */
+      fields: Set<string>;
+      key?: string;
+    }
+  | { kind: 'control'; flag: string; value: string };
+
+export interface LocatedRule {
+  rule: AuditRule;
+  text: string;
+  source: string;
+}
+
+const UNSET = new Set(['-1', '4294967295', 'unset']);
+
+function normField(f: string): string {
+  const m = /^([a-z0-9_]+)(!=|>=|<=|=|>|<|&=|&)(.*)$/.exec(f);
+  if (!m) return f;
+  const [, name = '', op = '', value = ''] = m;
+  const v = (name === 'auid' || name === 'uid' || name === 'euid') && UNSET.has(value) ? 'unset' : value;
+  return `${name}${op}${v}`;
+}
+
+function normCompare(c: string): string {
+  const m = /^([a-z]+)(!=|=)([a-z]+)$/.exec(c);
+  if (!m) return `C:${c}`;
+  const [a = '', b = ''] = [m[1], m[3]].sort();
+  return `C:${a}${m[2]}${b}`;
+}
+
+function tokens(text: string): string[] {
+  return text.trim().split(/\s+/).filter((t) => t !== '');
+}
+
+/** Parses one auditctl rule (`-w …`, `-a …`, `-e 2`); undefined for lines that are not rules. */
+export function parseAuditRule(text: string): AuditRule | undefined {
+  const t = tokens(text);
+  if (t[0] === '-w') {
+    let perms = 'rwxa';
+    let key: string | undefined;
+    for (let i = 2; i < t.length; i++) {
+      if (t[i] === '-p') perms = t[++i] ?? '';
+      else if (t[i] === '-k') key = t[++i];
+      else if (t[i] === '-F' && t[i + 1]?.startsWith('key=')) key = t[++i]?.slice(4);
+    }
+    return { kind: 'watch', path: t[1] ?? '', perms: new Set(perms.split('')), key };
+  }
+  if (t[0] === '-a' || t[0] === '-A') {
+    const listAction = (t[1] ?? '').split(',').sort().join(',');
+    const syscalls = new Set<string>();
+    const fields = new Set<string>();
+    let arch: string | undefined;
+    let key: string | undefined;
+    let path: string | undefined;
+    let perm: string | undefined;
+    for (let i = 2; i < t.length; i++) {
+      const flag = t[i];
+      const arg = t[++i] ?? '';
+      if (flag === '-S') for (const s of arg.split(',')) syscalls.add(s);
+      else if (flag === '-k') key = arg;
+      else if (flag === '-C') fields.add(normCompare(arg));
+      else if (flag === '-F') {
+        if (arg.startsWith('arch=')) arch = arg.slice(5);
+        else if (arg.startsWith('key=')) key = arg.slice(4);
+        else {
+          if (arg.startsWith('path=') || arg.startsWith('dir=')) path = arg.slice(arg.indexOf('=') + 1);
+          if (arg.startsWith('perm=')) perm = arg.slice(5);
+          fields.add(normField(arg));
+        }
+      }
+    }
+    syscalls.delete('all');
+    // A path rule without syscall filter is how the kernel stores a watch.
+    if (path !== undefined && perm !== undefined && syscalls.size === 0 && arch === undefined && fields.size === 2) {
+      return { kind: 'watch', path, perms: new Set(perm.split('')), key };
+    }
+    return { kind: 'syscall', listAction, arch, syscalls, fields, key };
+  }
+  if (t[0] === '-e' || t[0] === '-f' || t[0] === '-b') return { kind: 'control', flag: t[0], value: t[1] ?? '' };
+  return undefined;
+}
+
+export function parseAuditRules(file: string, text: string): LocatedRule[] {
+  const out: LocatedRule[] = [];
+  for (const l of numberedLines(text)) {
+    if (isComment(l.text)) continue;
+    const rule = parseAuditRule(l.text);
+    if (rule) out.push({ rule, text: l.text.trim(), source: `${file}:${l.n}` });
+  }
+  return out;
+}
+
+function subset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return [...a].every((x) => b.has(x));
+}
+
+/**
+ * The actual rules that together cover `want`: for a watch, one rule; for a syscall rule, one rule per
+ * expected syscall. Returns undefined when something is not covered.
+ */
+export function findCoverage(
+  want: AuditRule,
+  actual: readonly LocatedRule[],
+  matchKey: boolean,
+): LocatedRule[] | undefined {
+  const keyOk = (k: string | undefined): boolean => !matchKey || want.kind === 'control' || k === want.key;
+  if (want.kind === 'control') {
+    const hit = actual.filter((a) => a.rule.kind === 'control' && a.rule.flag === want.flag).pop();
+    return hit && hit.rule.kind === 'control' && hit.rule.value === want.value ? [hit] : undefined;
+  }
+  if (want.kind === 'watch') {
+    const hit = actual.find(
+      (a) => a.rule.kind === 'watch' && a.rule.path === want.path && subset(want.perms, a.rule.perms) && keyOk(a.rule.key),
+    );
+    return hit ? [hit] : undefined;
+  }
+  const candidates = actual.filter(
+    (a) =>
+      a.rule.kind === 'syscall' &&
+      a.rule.listAction === want.listAction &&
+      a.rule.arch === want.arch &&
+      subset(want.fields, a.rule.fields) &&
+      keyOk(a.rule.key),
+  );
+  if (want.syscalls.size === 0) {
+    const hit = candidates.find((a) => a.rule.kind === 'syscall' && a.rule.syscalls.size === 0);
+    return hit ? [hit] : undefined;
+  }
+  const used: LocatedRule[] = [];
+  for (const s of want.syscalls) {
+    const hit = candidates.find((a) => a.rule.kind === 'syscall' && (a.rule.syscalls.size === 0 || a.rule.syscalls.has(s)));
+    if (!hit) return undefined;
+    if (!used.includes(hit)) used.push(hit);
+  }
+  return used;
+}

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
+import { BIN, cleanEnv, ROOT } from './cli.ts';
+import { fetcher, freePort, waitFor, type Fetch } from './net.ts';
+
+export interface ApiTarget {
+  runtime: 'node' | 'workerd';
+  base: string;
+  fetch: Fetch;
+  /** Output the process printed so far (logs). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function capture(child: ChildProcess): () => string {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return () => out;
+}
+
+/** Stops the whole process group (npx → wrangler → workerd) and waits for the leader to exit. */
+function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      resolve();
+    }
+  });
+}
+
+export interface NodeServeOptions {
+  dsn: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `openwatch serve` in production mode (DSN, keys and certificate given) as a child process. */
+export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarget> {
+  const dir = mkdtempSync(join(tmpdir(), 'ow-serve-'));
+  const secrets = await ensureDevSecrets(dir);
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...cleanEnv(),
+      OPENWATCH_DATABASE_DSN: options.dsn,
+      OPENWATCH_SERVER_LISTEN: `127.0.0.1:${port}`,
+      OPENWATCH_SERVER_TLS_CERT: secrets.tlsCert,
+      OPENWATCH_SERVER_TLS_KEY: secrets.tlsKey,
+      OPENWATCH_IDENTITY_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+      OPENWATCH_IDENTITY_CREDENTIAL_KEY_FILE: secrets.credentialKeyFile,
+      ...options.env,
+    },
+  });
+  const output = capture(child);
+  const base = `https://127.0.0.1:${port}`;
+  await waitFor(async () => (output().includes('listening on') ? true : undefined), 30_000, `serve: ${output()}`);
+  return { runtime: 'node', base, fetch: fetcher(base), output, stop: () => stopGroup(child) };
+}
+
+/** `wrangler dev`: the worker inside workerd, its Hyperdrive binding pointed at `dsn`. */
+export async function startWorkerd(dsn: string): Promise<ApiTarget> {
+  const port = await freePort();
+  // Hyperdrive insists on a password in the URL; trust-auth servers ignore it.
+  const url = new URL(dsn);
+  if (!url.password) url.password = 'unused';
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...cleanEnv(),
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url.toString(),
+        WRANGLER_SEND_METRICS: 'false',
+        CI: 'true',
+      },
+    },
+  );
+  const output = capture(child);
+  const base = `http://127.0.0.1:${port}`;
+  const f = fetcher(base);
+  await waitFor(async () => ((await f('/health/live')).ok ? true : undefined), 60_000, `wrangler dev: ${output()}`);
+  return { runtime: 'workerd', base, fetch: f, output, stop: () => stopGroup(child) };
+}
