@@ -69,7 +69,7 @@ function inList(item: string, list: readonly (string | number)[], o: CompareOpti
 /** Evaluates `observed op value`. A null observed value never satisfies a comparator. */
 export function compare(observed: string | null, op: Op, value: CmpValue, o: CompareOptions = {}): boolean {
   if (observed === null) return false;
-  const list = Array.isArray(value) ? value : [value];
+  const list = (Array.isArray(value) ? value : [value]).map(String);
   const single = Array.isArray(value) ? String(value[0] ?? '') : value;
   switch (op) {
     case '==':
@@ -82,9 +82,9 @@ export function compare(observed: string | null, op: Op, value: CmpValue, o: Com
     case '>=':
       return numeric(observed, op, Number(single));
     case 'in':
-      return inList(observed, list.map(String), o);
+      return inList(observed, list, o);
     case 'not_in':
-      return !inList(observed, list.map(String), o);
+      return !inList(observed, list, o);
     case 'regex':
       return new RegExp(String(single), o.ignoreCase ? 'i' : '').test(observed);
     case 'not_regex':

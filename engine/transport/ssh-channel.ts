@@ -3,20 +3,35 @@ import { armDeadline } from './deadline.ts';
 import { OutputCollector } from './output.ts';
 import { TransportError, type ExecOptions, type ExecResult } from './types.ts';
 
-/** Opens a session channel and requests `exec`; rejects with ssh2's error when the server refuses. */
-export function openExec(client: Client, command: string): Promise<ClientChannel> {
+/** The server refused to open the channel or to exec in it (ssh2's error kept as `cause`). */
+export class ChannelOpenError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ChannelOpenError';
+  }
+}
+
+/**
+ * Opens a session channel, requests `exec` and collects the result. Collection starts inside ssh2's
+ * callback, synchronously: a short command's exit-status and close can arrive in the same TCP read as
+ * the exec confirmation, and ssh2 emits them as plain events that a later listener would miss.
+ */
+export function execOnChannel(client: Client, command: string, opts: ExecOptions & { target: string }): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+      client.exec(command, (err, stream) => {
+        if (err) reject(new ChannelOpenError(err));
+        else collectChannel(stream, opts).then(resolve, reject);
+      });
     } catch (err) {
       // ssh2 throws synchronously ("Not connected") once the connection is gone.
-      reject(err instanceof Error ? err : new Error(String(err)));
+      reject(new ChannelOpenError(err));
     }
   });
 }
 
 /** Feeds stdin to an opened exec channel and collects its output as raw bytes until it closes. */
-export function collectChannel(stream: ClientChannel, opts: ExecOptions & { target: string }): Promise<ExecResult> {
+function collectChannel(stream: ClientChannel, opts: ExecOptions & { target: string }): Promise<ExecResult> {
   const out = new OutputCollector(opts.maxOutputBytes);
   const err = new OutputCollector(opts.maxOutputBytes);
   return new Promise<ExecResult>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { abortedError, armDeadline } from './deadline.ts';
 import { decideHostKey, loadHostEntries, preferredHostKeyAlgorithms, recordNewHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key.ts';
 import { backoffMs, ChannelLimiter, sleep } from './limiter.ts';
 import { authMethods, parsePrivateKey, type SshCredentials } from './ssh-auth.ts';
-import { collectChannel, openExec } from './ssh-channel.ts';
+import { ChannelOpenError, execOnChannel } from './ssh-channel.ts';
 import { isChannelRefusal, mapConnectError } from './ssh-errors.ts';
 import { TransportError, type ExecOptions, type ExecResult, type Transport } from './types.ts';
 
@@ -50,22 +50,17 @@ export class SshTransport implements Transport {
       if (this.closed) throw new TransportError('channel_failed', `connection to ${this.target} is closed`);
       if (options.signal?.aborted) throw abortedError(`command on ${this.target}`, options.signal);
       const release = await this.limiter.acquire(options.signal);
-      let stream;
       try {
-        stream = await openExec(this.client, command);
+        return await execOnChannel(this.client, command, run);
       } catch (err) {
+        if (!(err instanceof ChannelOpenError)) throw err;
         release();
-        if (!isChannelRefusal(err) || attempt >= CHANNEL_RETRIES) {
-          const why = err instanceof Error ? err.message : String(err);
-          throw new TransportError('channel_failed', `cannot open a channel on ${this.target}: ${why}`);
+        if (!isChannelRefusal(err.cause) || attempt >= CHANNEL_RETRIES) {
+          throw new TransportError('channel_failed', `cannot open a channel on ${this.target}: ${err.message}`);
         }
         // The server is at its session limit: what is open now is what it allows.
         this.limiter.refused();
         await sleep(backoffMs(attempt), options.signal);
-        continue;
-      }
-      try {
-        return await collectChannel(stream, run);
       } finally {
         release();
       }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
@@ -76,15 +76,30 @@ export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarg
   return { runtime: 'node', base, fetch: fetcher(base), output, stop: () => stopGroup(child) };
 }
 
+/**
+ * wrangler.toml without its [assets] section. Locally, wrangler routes the cron test endpoint through the
+ * assets router, which has no scheduled handler; on Cloudflare, cron triggers reach the worker itself.
+ */
+function configWithoutAssets(): string {
+  const text = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
+    .replace(/^\[assets\][\s\S]*?(?=^\[)/m, '')
+    .replace(/^main = "(.*)"$/m, (_, p: string) => `main = "../${p}"`);
+  mkdirSync(join(ROOT, '.wrangler'), { recursive: true });
+  const file = join(ROOT, '.wrangler', `test-no-assets-${process.pid}.toml`);
+  writeFileSync(file, text);
+  return file;
+}
+
 /** `wrangler dev`: the worker inside workerd, its Hyperdrive binding pointed at `dsn`. */
-export async function startWorkerd(dsn: string): Promise<ApiTarget> {
+export async function startWorkerd(dsn: string, options: { assets?: boolean } = {}): Promise<ApiTarget> {
   const port = await freePort();
+  const configArgs = options.assets === false ? ['--config', configWithoutAssets()] : [];
   // Hyperdrive insists on a password in the URL; trust-auth servers ignore it.
   const url = new URL(dsn);
   if (!url.password) url.password = 'unused';
   const child = spawn(
     join(ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    ['dev', ...configArgs, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'log'],
     {
       cwd: ROOT,
       detached: true,

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { parseSudoers } from '../../parsers/sudoers.ts';
+import type { Evidence } from '../../types.ts';
+import { compare, CmpValueSchema, describeComparator, OpSchema } from '../compare.ts';
+import { defineMethod } from '../method.ts';
+import { outcome } from '../outcome.ts';
+import { checkComparator } from './common.ts';
+
+export const sudoers = defineMethod({
+  name: 'sudoers',
+  params: z.strictObject({
+    option: z.string().regex(/^[a-z_]+$/, 'must be a sudoers Defaults option name').optional(),
+    expect: z.enum(['present', 'absent']).optional(),
+    op: OpSchema.optional(),
+    value: CmpValueSchema.optional(),
+    assert: z.enum(['no_nopasswd', 'no_authenticate_disabled']).optional(),
+  }),
+  check(p) {
+    if ((p.option === undefined) === (p.assert === undefined)) return 'give exactly one of option and assert';
+    if (p.value !== undefined) return checkComparator({ op: p.op, value: p.value });
+    return undefined;
+  },
+  facts: () => ['sudoers'],
+  evaluate(p, { read }) {
+    const files = read.bundle('sudoers').sort((a, b) => (a.path === '/etc/sudoers' ? -1 : b.path === '/etc/sudoers' ? 1 : a.path < b.path ? -1 : 1));
+    const parsed = parseSudoers(files);
+    if (p.assert === 'no_nopasswd') {
+      const ev: Evidence[] = parsed.nopasswd.slice(0, 10).map((n) => ({ source: n.source, observed: n.text, expected: 'no NOPASSWD tag' }));
+      return outcome(ev.length === 0, ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'no NOPASSWD tag' }]);
+    }
+    if (p.assert === 'no_authenticate_disabled') {
+      const bad = [...parsed.defaults, ...parsed.scopedDefaults].filter((d) => d.name === 'authenticate' && d.negated);
+      const ev: Evidence[] = bad.map((d) => ({ source: d.source, observed: '!authenticate', expected: 'authentication never disabled' }));
+      return outcome(bad.length === 0, ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'authentication never disabled' }]);
+    }
+    const name = p.option ?? '';
+    const last = parsed.defaults.filter((d) => d.name === name).pop();
+    const expect = p.expect ?? 'present';
+    const set = last !== undefined && !last.negated;
+    let ok = expect === 'present' ? set : !set;
+    let expected = `Defaults ${name} ${expect === 'present' ? 'set' : 'not set'}`;
+    if (ok && expect === 'present' && p.value !== undefined) {
+      ok = compare(last?.value ?? null, p.op ?? '==', p.value);
+      expected = `Defaults ${name} ${describeComparator(p.op ?? '==', p.value)}`;
+    }
+    const observed = last ? `${last.negated ? '!' : ''}${last.name}${last.value !== undefined ? `=${last.value}` : ''}` : null;
+    return outcome(ok, [{ source: last?.source ?? 'sudoers', observed, expected }]);
+  },
+});

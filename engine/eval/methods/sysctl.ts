@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { sysctlKey } from '../../facts/keys.ts';
+import { RC_ABSENT } from '../../facts/store.ts';
+import { configuredSysctl, normalizeSysctlValue } from '../../parsers/sysctl.ts';
+import type { Evidence } from '../../types.ts';
+import { defineMethod } from '../method.ts';
+import { outcome } from '../outcome.ts';
+import { comparatorShape } from '../params.ts';
+import { FactUnavailable } from '../reader.ts';
+import { bundleMap, checkComparator, judge } from './common.ts';
+
+const params = z.strictObject({
+  key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, 'must be a sysctl key like net.ipv4.ip_forward'),
+  ...comparatorShape,
+  runtime: z.boolean().optional(),
+  persistent: z.boolean().optional(),
+});
+
+export const sysctl = defineMethod({
+  name: 'sysctl',
+  params,
+  check(p) {
+    if (p.runtime === false && p.persistent === false) return 'runtime and persistent cannot both be false';
+    return checkComparator(p);
+  },
+  facts(p) {
+    const keys: string[] = [];
+    if (p.runtime !== false) keys.push(sysctlKey(p.key));
+    if (p.persistent !== false) keys.push('sysctl_d');
+    return keys;
+  },
+  evaluate(p, { read }) {
+    const evidence: Evidence[] = [];
+    let ok = true;
+    if (p.runtime !== false) {
+      const key = sysctlKey(p.key);
+      const f = read.raw(key);
+      if (f.rc !== 0 && f.rc !== RC_ABSENT) throw new FactUnavailable(key, 'not readable');
+      const observed = f.rc === RC_ABSENT ? null : normalizeSysctlValue(f.text);
+      const j = judge(p.key, observed, `/proc/sys/${p.key.replace(/\./g, '/')}`, p);
+      if (f.rc === RC_ABSENT) j.evidence.note = 'the running kernel does not have this parameter';
+      ok &&= j.ok;
+      evidence.push(j.evidence);
+    }
+    if (p.persistent !== false) {
+      const files = bundleMap(read.bundle('sysctl_d'));
+      const conf = configuredSysctl(files, p.key);
+      const eff = conf.effective;
+      const j = judge(`configured ${p.key}`, eff?.value ?? null, eff ? `${eff.file}:${eff.line}` : 'sysctl.d', p);
+      if (!eff) j.evidence.note = 'not set in any sysctl.d file or /etc/sysctl.conf';
+      else if (conf.all.length > 1) {
+        j.evidence.note = `overrides ${conf.all
+          .slice(0, -1)
+          .map((a) => `${a.file}:${a.line} (${a.value})`)
+          .join(', ')}`;
+      }
+      ok &&= j.ok;
+      evidence.push(j.evidence);
+    }
+    return outcome(ok, evidence);
+  },
+});

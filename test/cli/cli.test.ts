@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCommands } from '../../cli/main.ts';
+import { runCli } from '../helpers/cli.ts';
+
+describe('openwatch CLI', () => {
+  it('lists every command in --help and exits 2 without one', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of await loadCommands()) expect(help.stdout).toContain(cmd.name);
+    expect((await runCli([])).code).toBe(2);
+  });
+
+  it('gives --help for every subcommand', async () => {
+    const commands = await loadCommands();
+    expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['serve', 'migrate', 'check-config', 'version']));
+    for (const cmd of commands) {
+      const res = await runCli([cmd.name, '--help']);
+      expect(res.code, cmd.name).toBe(0);
+      expect(res.stdout).toContain(`Usage: openwatch ${cmd.name}`);
+    }
+  });
+
+  it('rejects unknown commands and options with exit 2', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const badOpt = await runCli(['migrate', '--bogus']);
+    expect(badOpt.code).toBe(2);
+    expect(badOpt.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it('version prints the package version', async () => {
+    const res = await runCli(['version', '--json']);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), commit: expect.any(String) });
+  });
+});
+
+describe('openwatch check-config', () => {
+  it('never prints the DSN password', async () => {
+    const res = await runCli(['check-config'], { env: { OPENWATCH_DATABASE_DSN: 'postgres://u:TOPSECRET@127.0.0.1/x' } });
+    expect(res.code).toBe(0);
+    expect(res.stdout + res.stderr).not.toContain('TOPSECRET');
+    expect(res.stdout).toContain('dsn = "postgres://u:REDACTED@127.0.0.1/x"');
+  });
+
+  it('exits non-zero naming a bad [logging] level and its file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ow-cc-'));
+    const file = join(dir, 'openwatch.toml');
+    writeFileSync(file, '[logging]\nlevel = "chatty"\n');
+    const res = await runCli(['check-config', '--config', file]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`logging.level: Invalid option`);
+    expect(res.stderr).toContain(`(from file ${file})`);
+  });
+
+  it('lets flags win over env', async () => {
+    const res = await runCli(['check-config', '--json', '--log-level', 'debug'], { env: { OPENWATCH_LOGGING_LEVEL: 'error' } });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).logging.level).toBe('debug');
+  });
+});
