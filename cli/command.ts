@@ -21,7 +21,7 @@ export interface CommandIO {
 }
 
 export interface CommandContext extends CommandIO {
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   positionals: string[];
 }
 
@@ -59,7 +59,7 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 export function listOption(ctx: CommandContext, name: string): string[] {
   const v = ctx.values[name];
   if (v === undefined) return [];
-  if (Array.isArray(v)) return v;
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   if (typeof v === 'string') return [v];
   throw new UsageError(`--${name} expects a value`);
 }

@@ -3,9 +3,19 @@ import { stringOption, type CommandContext, type OptionSpec } from './command.ts
 
 /** Flags every config-reading command accepts; they override env and file values. */
 export const configOptions: OptionSpec[] = [
-  { name: 'config', type: 'string', value: 'FILE', description: 'TOML config file (default /etc/openwatch/openwatch.toml)' },
+  {
+    name: 'config',
+    type: 'string',
+    value: 'FILE',
+    description: 'TOML config file (default /etc/openwatch/openwatch.toml)',
+  },
   { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'HTTPS listen address (server.listen)' },
-  { name: 'log-level', type: 'string', value: 'LEVEL', description: 'debug, info, warn or error (logging.level)' },
+  {
+    name: 'log-level',
+    type: 'string',
+    value: 'LEVEL',
+    description: 'debug, info, warn or error (logging.level)',
+  },
 ];
 
 export function configFromContext(ctx: CommandContext): LoadedConfig {

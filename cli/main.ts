@@ -14,7 +14,9 @@ export async function loadCommands(): Promise<Command[]> {
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort();
   const mods = await Promise.all(
-    files.map(async (f) => (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as { default?: Command }),
+    files.map(
+      async (f) => (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as { default?: Command },
+    ),
   );
   return mods.flatMap((m) => (m.default ? [m.default] : []));
 }
@@ -28,7 +30,10 @@ export function commandHelp(cmd: Command): string {
   if (cmd.description) lines.push('', cmd.description);
   if (cmd.aliases?.length) lines.push('', `Aliases: ${cmd.aliases.join(', ')}`);
   lines.push('', 'Options:');
-  const opts = [...cmd.options, { name: 'help', type: 'boolean' as const, short: 'h', description: 'Show this help' }];
+  const opts = [
+    ...cmd.options,
+    { name: 'help', type: 'boolean' as const, short: 'h', description: 'Show this help' },
+  ];
   for (const o of opts) {
     const short = o.short ? `-${o.short}, ` : '    ';
     const value = o.type === 'string' ? ` ${'value' in o && o.value ? o.value : 'VALUE'}` : '';
@@ -61,7 +66,13 @@ function defaultIO(): CommandIO {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: ac.signal };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signal: ac.signal,
+  };
 }
 
 export async function main(argv: string[], io: CommandIO = defaultIO()): Promise<number> {
@@ -82,7 +93,11 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
   }
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   for (const o of cmd.options) {
-    options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    options[o.name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
   }
   try {
     const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
@@ -92,14 +107,18 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
     }
     return await cmd.run({ ...io, values: parsed.values, positionals: parsed.positionals });
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr.write(`openwatch ${cmd.name}: ${err.message}\nUsage: openwatch ${cmd.name} ${cmd.usage}\n`);
       return 2;
     }
     // Anything else is a runtime failure: one clear line (secrets scrubbed), the stack only at debug level.
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`openwatch ${cmd.name}: ${redactText(message)}\n`);
-    if (io.env.OPENWATCH_LOGGING_LEVEL === 'debug' && err instanceof Error) io.stderr.write(`${err.stack ?? ''}\n`);
+    if (io.env.OPENWATCH_LOGGING_LEVEL === 'debug' && err instanceof Error)
+      io.stderr.write(`${err.stack ?? ''}\n`);
     return 1;
   }
 }

@@ -48,9 +48,11 @@ export function createApp(options: AppOptions): App {
       }
       const params = parsePart(route.params, req.params, 'params');
       const query = parsePart(route.query, req.query, 'query');
-      const body = route.body ? parsePart(route.body, await readJsonBody(req as Request, maxBody), 'body') : undefined;
+      const body = route.body
+        ? parsePart(route.body, await readJsonBody(req as Request, maxBody), 'body')
+        : undefined;
       return route.handler({
-        request: req as Request,
+        request: req,
         params,
         query,
         body,
@@ -83,20 +85,24 @@ export function createApp(options: AppOptions): App {
       const started = Date.now();
       const given = request.headers.get('x-correlation-id');
       const correlationId = given && CORRELATION_ID.test(given) ? given : crypto.randomUUID();
-      const { db, release } = options.openDb();
+      const handle = options.openDb();
       let response: Response;
       try {
-        response = ((await router.fetch(request as IRequest, { correlationId, db })) as Response | undefined) ??
+        response =
+          ((await router.fetch(request, { correlationId, db: handle.db })) as Response | undefined) ??
           unmatched(request, correlationId);
       } catch (err) {
         if (err instanceof ApiError) {
           response = errorResponse(err, correlationId);
         } else {
           options.services.log.error('unhandled error', { correlation_id: correlationId, err });
-          response = errorResponse(new ApiError(500, 'internal_error', 'internal server error'), correlationId);
+          response = errorResponse(
+            new ApiError(500, 'internal_error', 'internal server error'),
+            correlationId,
+          );
         }
       } finally {
-        const done = release();
+        const done = handle.release();
         if (waitUntil) waitUntil(done);
         else await done;
       }

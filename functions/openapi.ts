@@ -58,7 +58,12 @@ function operation(route: AnyRoute): JsonSchema {
     ...(route.permission === 'public' ? { security: [] } : {}),
     parameters: parameters(route),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
       : {}),
     responses,
   };

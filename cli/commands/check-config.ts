@@ -11,7 +11,10 @@ export default defineCommand({
   description:
     'Resolves flags > OPENWATCH_<SECTION>_<KEY> env > TOML file > defaults. Exits 1 when the\n' +
     'configuration is invalid, naming each bad key and where its value came from.',
-  options: [...configOptions, { name: 'json', type: 'boolean', description: 'Print as JSON instead of TOML' }],
+  options: [
+    ...configOptions,
+    { name: 'json', type: 'boolean', description: 'Print as JSON instead of TOML' },
+  ],
   async run(ctx) {
     try {
       const { config, file } = configFromContext(ctx);

@@ -15,7 +15,10 @@ export default defineCommand({
     'Migrations are forward-only numbered files in migrations/, each applied once in its own transaction.\n' +
     'Concurrent runs serialise on an advisory lock; a run with nothing pending changes nothing.\n' +
     'Without database.dsn the embedded development database is used.',
-  options: [...configOptions, { name: 'status', type: 'boolean', description: 'List applied and pending migrations' }],
+  options: [
+    ...configOptions,
+    { name: 'status', type: 'boolean', description: 'List applied and pending migrations' },
+  ],
   async run(ctx) {
     let loaded;
     try {
@@ -32,7 +35,8 @@ export default defineCommand({
         const st = await migrationStatus(db.dsn);
         for (const a of st.applied) ctx.stdout.write(`applied  ${label(a)}  ${a.applied_at.toISOString()}\n`);
         for (const p of st.pending) ctx.stdout.write(`pending  ${label(p)}\n`);
-        for (const m of st.modified) ctx.stdout.write(`MODIFIED ${label(m)} (file changed after it was applied)\n`);
+        for (const m of st.modified)
+          ctx.stdout.write(`MODIFIED ${label(m)} (file changed after it was applied)\n`);
         ctx.stdout.write(`${st.applied.length} applied, ${st.pending.length} pending\n`);
         return st.modified.length > 0 ? 1 : 0;
       }

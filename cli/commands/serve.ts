@@ -54,7 +54,9 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
 
 function startTimer(log: Logger): () => void {
   const timer = setInterval(() => {
-    runScheduled(log, 'node-timer', Date.now()).catch((err: unknown) => log.error('scheduled run failed', { err }));
+    runScheduled(log, 'node-timer', Date.now()).catch((err: unknown) =>
+      log.error('scheduled run failed', { err }),
+    );
   }, SCHEDULE_INTERVAL_MS);
   return () => clearInterval(timer);
 }
@@ -70,8 +72,17 @@ export default defineCommand({
     'identity.credential_key_file, server.tls_cert and server.tls_key.',
   options: [
     ...configOptions,
-    { name: 'http-listen', type: 'string', value: 'ADDR', description: 'Also serve plain HTTP on a loopback address' },
-    { name: 'migrate', type: 'boolean', description: 'Apply pending migrations before serving (always in development mode)' },
+    {
+      name: 'http-listen',
+      type: 'string',
+      value: 'ADDR',
+      description: 'Also serve plain HTTP on a loopback address',
+    },
+    {
+      name: 'migrate',
+      type: 'boolean',
+      description: 'Apply pending migrations before serving (always in development mode)',
+    },
   ],
   async run(ctx) {
     let config: Config;
@@ -103,7 +114,10 @@ export default defineCommand({
         const applied = await migrate(database.dsn);
         if (applied.length > 0) log.info('migrations applied', { count: applied.length });
       }
-      const db = poolDb(database.dsn, { max: config.database.max_connections, applicationName: 'openwatch-serve' });
+      const db = poolDb(database.dsn, {
+        max: config.database.max_connections,
+        applicationName: 'openwatch-serve',
+      });
       stops.unshift(() => db.close());
       const app = createApp({
         services: { runtime: 'node', runtimeVersion: process.version, buildInfo: nodeBuildInfo(), log },
@@ -124,7 +138,9 @@ export default defineCommand({
       const where = database.embedded
         ? `development mode: embedded PostgreSQL in ${database.embedded.server.dir}, secrets in ${database.embedded.dataDir}`
         : 'production mode';
-      ctx.stderr.write(`OpenWatch ${nodeBuildInfo().version} listening on ${server.urls.join(', ')} (${where})\n`);
+      ctx.stderr.write(
+        `OpenWatch ${nodeBuildInfo().version} listening on ${server.urls.join(', ')} (${where})\n`,
+      );
       await waitForAbort(ctx.signal);
       ctx.stderr.write('shutting down…\n');
       return 0;

@@ -8,8 +8,12 @@ export default defineCommand({
   options: [{ name: 'json', type: 'boolean', description: 'Print as JSON' }],
   async run(ctx) {
     const info = nodeBuildInfo();
-    if (ctx.values.json) ctx.stdout.write(JSON.stringify({ ...info, runtime: `node ${process.version}` }) + '\n');
-    else ctx.stdout.write(`openwatch ${info.version} (commit ${info.commit}, built ${info.build_time}, node ${process.version})\n`);
+    if (ctx.values.json)
+      ctx.stdout.write(JSON.stringify({ ...info, runtime: `node ${process.version}` }) + '\n');
+    else
+      ctx.stdout.write(
+        `openwatch ${info.version} (commit ${info.commit}, built ${info.build_time}, node ${process.version})\n`,
+      );
     return 0;
   },
 });

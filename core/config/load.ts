@@ -29,7 +29,14 @@ export interface LoadedConfig {
   sources: ReadonlyMap<string, string>;
 }
 
-function setValue(raw: Raw, sources: Sources, section: string, key: string, value: unknown, source: string): void {
+function setValue(
+  raw: Raw,
+  sources: Sources,
+  section: string,
+  key: string,
+  value: unknown,
+  source: string,
+): void {
   raw[section] ??= {};
   raw[section][key] = value;
   sources.set(`${section}.${key}`, source);
@@ -54,7 +61,8 @@ function readFile(path: string, raw: Raw, sources: Sources, problems: string[]):
       problems.push(`${section}: expected a [${section}] table (from file ${path})`);
       continue;
     }
-    for (const [key, value] of Object.entries(body)) setValue(raw, sources, section, key, value, `file ${path}`);
+    for (const [key, value] of Object.entries(body))
+      setValue(raw, sources, section, key, value, `file ${path}`);
   }
 }
 
@@ -71,7 +79,8 @@ function readEnv(env: NodeJS.ProcessEnv, raw: Raw, sources: Sources): void {
 
 function readFlags(flags: ConfigFlags, raw: Raw, sources: Sources): void {
   if (flags.listen !== undefined) setValue(raw, sources, 'server', 'listen', flags.listen, 'flag --listen');
-  if (flags.logLevel !== undefined) setValue(raw, sources, 'logging', 'level', flags.logLevel, 'flag --log-level');
+  if (flags.logLevel !== undefined)
+    setValue(raw, sources, 'logging', 'level', flags.logLevel, 'flag --log-level');
   if (flags.dsn !== undefined) setValue(raw, sources, 'database', 'dsn', flags.dsn, 'flag --dsn');
 }
 
@@ -86,7 +95,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const problems: string[] = [];
   const explicit = flags.config ?? env.OPENWATCH_CONFIG;
   const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (explicit !== undefined && !existsSync(explicit)) problems.push(`config file ${explicit} does not exist`);
+  if (explicit !== undefined && !existsSync(explicit))
+    problems.push(`config file ${explicit} does not exist`);
   else if (file !== undefined) readFile(file, raw, sources, problems);
   readEnv(env, raw, sources);
   readFlags(flags, raw, sources);

@@ -6,7 +6,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** `host:port`, with IPv6 hosts in brackets. */
 export const listenAddress = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'expected host:port, e.g. 0.0.0.0:8443', abort: true })
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+    message: 'expected host:port, e.g. 0.0.0.0:8443',
+    abort: true,
+  })
   .refine((v) => {
     const port = Number(v.slice(v.lastIndexOf(':') + 1));
     return port > 0 && port < 65536;
@@ -27,7 +30,10 @@ export const configSchema = z
         tls_key: z.string().min(1).optional(),
         /** Optional plain-HTTP listener for development; only loopback addresses are accepted. */
         http_listen: listenAddress
-          .refine((v) => /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(v), 'plain HTTP may only listen on loopback')
+          .refine(
+            (v) => /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):/.test(v),
+            'plain HTTP may only listen on loopback',
+          )
           .optional(),
         /** Directory of static UI assets; the UI shipped with OpenWatch when unset. */
         static_dir: z.string().min(1).optional(),

@@ -5,7 +5,10 @@ export interface QueryResult<R> {
 
 /** Anything that runs a parameterised statement: a pool, a per-request client, or a transaction. */
 export interface Queryable {
-  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
 }
 
 /**
@@ -31,6 +34,7 @@ export const SQLSTATE = {
 } as const;
 
 export function sqlState(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')
+    return err.code;
   return undefined;
 }

@@ -15,14 +15,19 @@ export function nodeBuildInfo(): BuildInfo {
   let commit = process.env.OPENWATCH_COMMIT ?? '';
   if (!commit) {
     try {
-      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
         .toString()
         .trim();
     } catch {
       commit = 'unknown';
     }
   }
-  const buildTime = process.env.OPENWATCH_BUILD_TIME ?? statSync(new URL('../../package.json', import.meta.url)).mtime.toISOString();
+  const buildTime =
+    process.env.OPENWATCH_BUILD_TIME ??
+    statSync(new URL('../../package.json', import.meta.url)).mtime.toISOString();
   cached = { version: VERSION, commit, build_time: buildTime };
   return cached;
 }

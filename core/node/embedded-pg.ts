@@ -22,7 +22,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Error(`no embedded PostgreSQL for ${process.platform}-${process.arch} (package ${name} is not installed)`);
+    throw new Error(
+      `no embedded PostgreSQL for ${process.platform}-${process.arch} (package ${name} is not installed)`,
+    );
   }
 }
 
@@ -36,8 +38,18 @@ function serviceUser(): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = () => spawnSync('id', ['-u', SERVICE_USER]).status === 0;
   if (!lookup()) {
-    const r = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER]);
-    if (r.status !== 0) throw new Error(`cannot create the '${SERVICE_USER}' user to run PostgreSQL: ${r.stderr.toString().trim()}`);
+    const r = spawnSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      SERVICE_USER,
+    ]);
+    if (r.status !== 0)
+      throw new Error(
+        `cannot create the '${SERVICE_USER}' user to run PostgreSQL: ${r.stderr.toString().trim()}`,
+      );
   }
   const uid = Number(spawnSync('id', ['-u', SERVICE_USER]).stdout.toString());
   const gid = Number(spawnSync('id', ['-g', SERVICE_USER]).stdout.toString());
@@ -69,7 +81,11 @@ export function clusterDir(dataDir: string, runAs: RunAs | undefined): string {
 
 async function run(bin: string, args: string[], runAs: RunAs | undefined, allowFail = false) {
   try {
-    return await execFile(bin, args, { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, cwd: tmpdir() });
+    return await execFile(bin, args, {
+      ...(runAs ?? {}),
+      env: { ...process.env, LC_ALL: 'C' },
+      cwd: tmpdir(),
+    });
   } catch (err) {
     if (allowFail) return undefined;
     const e = err as { stderr?: string; message: string };
@@ -101,7 +117,12 @@ function logTail(dir: string): string {
   }
 }
 
-async function initCluster(bins: Binaries, dir: string, password: string, runAs: RunAs | undefined): Promise<void> {
+async function initCluster(
+  bins: Binaries,
+  dir: string,
+  password: string,
+  runAs: RunAs | undefined,
+): Promise<void> {
   mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
   mkdirSync(dir, { mode: 0o700 });
   if (runAs) chownSync(dir, runAs.uid, runAs.gid);
@@ -109,7 +130,11 @@ async function initCluster(bins: Binaries, dir: string, password: string, runAs:
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
   try {
-    await run(bins.initdb, ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'], runAs);
+    await run(
+      bins.initdb,
+      ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'],
+      runAs,
+    );
   } finally {
     rmSync(pwfile, { force: true });
   }
@@ -119,7 +144,9 @@ async function ensureDatabase(adminDsn: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminDsn });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [EMBEDDED_DATABASE]);
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [
+      EMBEDDED_DATABASE,
+    ]);
     if (!rowCount) await client.query(`create database ${EMBEDDED_DATABASE}`);
   } finally {
     await client.end();
@@ -143,7 +170,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!running) {
     const pgOpts = `-p ${options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
     try {
-      await run(bins.pg_ctl, ['start', '-D', dir, '-w', '-t', '60', '-l', join(dir, 'postmaster.log'), '-o', pgOpts], runAs);
+      await run(
+        bins.pg_ctl,
+        ['start', '-D', dir, '-w', '-t', '60', '-l', join(dir, 'postmaster.log'), '-o', pgOpts],
+        runAs,
+      );
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${logTail(dir)}`);
     }

@@ -26,7 +26,9 @@ function readKeyFile(path: string, what: string): Buffer {
   }
   if (!st.isFile()) throw new KeyFileError(`${what} ${path} is not a regular file`);
   if ((st.mode & 0o077) !== 0) {
-    throw new KeyFileError(`${what} ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`);
+    throw new KeyFileError(
+      `${what} ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`,
+    );
   }
   return readFileSync(path);
 }
@@ -38,7 +40,9 @@ export function loadCredentialKey(path: string): Buffer {
   const text = raw.toString('utf8').trim();
   const decoded = Buffer.from(text, 'base64');
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && decoded.length === CREDENTIAL_KEY_BYTES) return decoded;
-  throw new KeyFileError(`credential key file ${path} must hold ${CREDENTIAL_KEY_BYTES} bytes (raw or base64)`);
+  throw new KeyFileError(
+    `credential key file ${path} must hold ${CREDENTIAL_KEY_BYTES} bytes (raw or base64)`,
+  );
 }
 
 /** The JWT signing key: an Ed25519 or P-256 private key in PEM. */
@@ -50,7 +54,9 @@ export function loadJwtPrivateKey(path: string): KeyObject {
   } catch {
     throw new KeyFileError(`JWT private key ${path} is not a PEM private key`);
   }
-  const ok = key.asymmetricKeyType === 'ed25519' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
+  const ok =
+    key.asymmetricKeyType === 'ed25519' ||
+    (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
   if (!ok) throw new KeyFileError(`JWT private key ${path} must be Ed25519 or ECDSA P-256`);
   return key;
 }

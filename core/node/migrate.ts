@@ -30,13 +30,17 @@ export class MigrationError extends Error {
 
 /** `0001_name.sql` files, in id order; a gap or duplicate id is an error. */
 export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const out: MigrationFile[] = [];
   for (const f of files) {
     const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(f);
-    if (!m?.[1] || !m[2]) throw new MigrationError(`${join(dir, f)}: migration files are named NNNN_name.sql`);
+    if (!m?.[1] || !m[2])
+      throw new MigrationError(`${join(dir, f)}: migration files are named NNNN_name.sql`);
     const id = Number(m[1]);
-    if (id !== out.length + 1) throw new MigrationError(`${join(dir, f)}: expected migration id ${out.length + 1}`);
+    if (id !== out.length + 1)
+      throw new MigrationError(`${join(dir, f)}: expected migration id ${out.length + 1}`);
     const text = readFileSync(join(dir, f), 'utf8');
     out.push({ id, name: m[2], sql: text, checksum: createHash('sha256').update(text).digest('hex') });
   }

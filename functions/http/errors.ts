@@ -19,8 +19,15 @@ export interface ErrorEnvelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
 }
 
-export function errorBody(code: string, message: string, correlationId: string, details?: unknown): ErrorEnvelope {
-  return { error: { code, message, correlation_id: correlationId, ...(details === undefined ? {} : { details }) } };
+export function errorBody(
+  code: string,
+  message: string,
+  correlationId: string,
+  details?: unknown,
+): ErrorEnvelope {
+  return {
+    error: { code, message, correlation_id: correlationId, ...(details === undefined ? {} : { details }) },
+  };
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

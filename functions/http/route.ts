@@ -61,5 +61,5 @@ export function defineRoute<
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
 >(def: RouteDef<PS, QS, BS>): AnyRoute {
-  return def as unknown as AnyRoute;
+  return def;
 }

@@ -17,7 +17,8 @@ function issues(err: z.ZodError, prefix: string): FieldIssue[] {
 export function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): unknown {
   if (!schema) return undefined;
   const res = schema.safeParse(value);
-  if (!res.success) throw new ApiError(400, 'validation_error', `invalid request ${part}`, issues(res.error, part));
+  if (!res.success)
+    throw new ApiError(400, 'validation_error', `invalid request ${part}`, issues(res.error, part));
   return res.data;
 }
 

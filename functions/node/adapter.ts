@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Logger } from '../../core/log.ts';
 import type { App } from '../app.ts';
 import { ApiError, errorResponse } from '../http/errors.ts';
@@ -28,7 +29,11 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 }
 
 /** Builds a Fetch Request from Node's request, so the same handlers serve both runtimes. */
-export async function toRequest(req: IncomingMessage, scheme: 'http' | 'https', max: number): Promise<Request> {
+export async function toRequest(
+  req: IncomingMessage,
+  scheme: 'http' | 'https',
+  max: number,
+): Promise<Request> {
   const host = req.headers.host ?? 'localhost';
   const url = new URL(req.url ?? '/', `${scheme}://${host}`);
   const headers = new Headers();
@@ -49,7 +54,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res);
 }
 
 /** The Node request listener: static UI files, else the API app. */

@@ -50,7 +50,8 @@ export function staticHandler(root: string): (request: Request) => Response | un
       'content-length': String(st.size),
       'cache-control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=300',
     };
-    const body = request.method === 'HEAD' ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream);
+    const body =
+      request.method === 'HEAD' ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream);
     return new Response(body, { status: 200, headers });
   };
 }

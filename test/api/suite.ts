@@ -29,7 +29,11 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
     it('GET /api/v1/health reports a connected database', async () => {
       const res = await api.fetch('/api/v1/health');
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'healthy', db_connected: true, version: expect.any(String) });
+      expect(await res.json()).toEqual({
+        status: 'healthy',
+        db_connected: true,
+        version: expect.any(String),
+      });
     });
 
     it('GET /api/v1/version names the runtime, commit and build time', async () => {
@@ -50,7 +54,9 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
     it('echoes a valid X-Correlation-Id and mints one for an invalid one', async () => {
       const given = await api.fetch('/api/v1/health', { headers: { 'x-correlation-id': 'req-123.abc' } });
       expect(given.headers.get('x-correlation-id')).toBe('req-123.abc');
-      const bad = await api.fetch('/api/v1/health', { headers: { 'x-correlation-id': 'has spaces<script>' } });
+      const bad = await api.fetch('/api/v1/health', {
+        headers: { 'x-correlation-id': 'has spaces<script>' },
+      });
       expect(bad.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
@@ -93,14 +99,17 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
         paths: Record<string, Record<string, { 'x-permission': string }>>;
       };
       const validator = new Validator();
-      const result = await validator.validate(doc as unknown as object);
+      const result = await validator.validate(doc);
       expect(result.errors ?? []).toEqual([]);
       expect(result.valid).toBe(true);
       expect(validator.version).toBe('3.1');
-      const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+      const listed = Object.entries(doc.paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+      );
       const declared = routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
       expect(listed.sort()).toEqual(declared.sort());
-      for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(op['x-permission']).toBeTruthy();
+      for (const ops of Object.values(doc.paths))
+        for (const op of Object.values(ops)) expect(op['x-permission']).toBeTruthy();
     });
   });
 }

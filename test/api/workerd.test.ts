@@ -13,7 +13,11 @@ describe('workerd scheduled handler', () => {
     try {
       const res = await api.fetch('/cdn-cgi/handler/scheduled?cron=*+*+*+*+*');
       expect(res.status).toBe(200);
-      await waitFor(async () => (api.output().includes('"msg":"scheduled tick"') ? true : undefined), 10_000, 'tick log');
+      await waitFor(
+        async () => (api.output().includes('"msg":"scheduled tick"') ? true : undefined),
+        10_000,
+        'tick log',
+      );
       expect(api.output()).toContain('"cron":"* * * * *"');
     } finally {
       await api.stop();

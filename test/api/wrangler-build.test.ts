@@ -8,11 +8,15 @@ import { cleanEnv, ROOT } from '../helpers/cli.ts';
 describe('wrangler deploy --dry-run', () => {
   it('bundles the worker with its fetch and scheduled handlers', () => {
     const out = mkdtempSync(join(tmpdir(), 'ow-wrangler-'));
-    const res = spawnSync(join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', out], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-      encoding: 'utf8',
-    });
+    const res = spawnSync(
+      join(ROOT, 'node_modules/.bin/wrangler'),
+      ['deploy', '--dry-run', '--outdir', out],
+      {
+        cwd: ROOT,
+        env: { ...cleanEnv(), WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+        encoding: 'utf8',
+      },
+    );
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toContain('env.HYPERDRIVE');
     const bundle = readFileSync(join(out, 'worker.js'), 'utf8');

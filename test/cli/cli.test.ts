@@ -15,7 +15,9 @@ describe('openwatch CLI', () => {
 
   it('gives --help for every subcommand', async () => {
     const commands = await loadCommands();
-    expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['serve', 'migrate', 'check-config', 'version']));
+    expect(commands.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['serve', 'migrate', 'check-config', 'version']),
+    );
     for (const cmd of commands) {
       const res = await runCli([cmd.name, '--help']);
       expect(res.code, cmd.name).toBe(0);
@@ -35,13 +37,18 @@ describe('openwatch CLI', () => {
   it('version prints the package version', async () => {
     const res = await runCli(['version', '--json']);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), commit: expect.any(String) });
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      commit: expect.any(String),
+    });
   });
 });
 
 describe('openwatch check-config', () => {
   it('never prints the DSN password', async () => {
-    const res = await runCli(['check-config'], { env: { OPENWATCH_DATABASE_DSN: 'postgres://u:TOPSECRET@127.0.0.1/x' } });
+    const res = await runCli(['check-config'], {
+      env: { OPENWATCH_DATABASE_DSN: 'postgres://u:TOPSECRET@127.0.0.1/x' },
+    });
     expect(res.code).toBe(0);
     expect(res.stdout + res.stderr).not.toContain('TOPSECRET');
     expect(res.stdout).toContain('dsn = "postgres://u:REDACTED@127.0.0.1/x"');
@@ -58,7 +65,9 @@ describe('openwatch check-config', () => {
   });
 
   it('lets flags win over env', async () => {
-    const res = await runCli(['check-config', '--json', '--log-level', 'debug'], { env: { OPENWATCH_LOGGING_LEVEL: 'error' } });
+    const res = await runCli(['check-config', '--json', '--log-level', 'debug'], {
+      env: { OPENWATCH_LOGGING_LEVEL: 'error' },
+    });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).logging.level).toBe('debug');
   });

@@ -33,7 +33,9 @@ describe('loadConfig', () => {
   });
 
   it('gives flags precedence over env, env over the file, the file over defaults', () => {
-    const file = tomlFile('[server]\nlisten = "10.0.0.1:1000"\n[logging]\nlevel = "warn"\nformat = "text"\n[database]\nmax_connections = 7\n');
+    const file = tomlFile(
+      '[server]\nlisten = "10.0.0.1:1000"\n[logging]\nlevel = "warn"\nformat = "text"\n[database]\nmax_connections = 7\n',
+    );
     const env = { OPENWATCH_SERVER_LISTEN: '10.0.0.2:2000', OPENWATCH_LOGGING_LEVEL: 'error' };
     const { config, sources } = loadConfig({ config: file, listen: '10.0.0.3:3000' }, env);
     expect(config.server.listen).toBe('10.0.0.3:3000');
@@ -45,7 +47,9 @@ describe('loadConfig', () => {
   });
 
   it('coerces numeric env values and rejects out-of-range ones naming the key and source', () => {
-    expect(loadConfig({}, { OPENWATCH_DATABASE_MAX_CONNECTIONS: '40' }).config.database.max_connections).toBe(40);
+    expect(loadConfig({}, { OPENWATCH_DATABASE_MAX_CONNECTIONS: '40' }).config.database.max_connections).toBe(
+      40,
+    );
     expect(problems(() => loadConfig({}, { OPENWATCH_DATABASE_MAX_CONNECTIONS: '0' }))).toEqual([
       'database.max_connections: Too small: expected number to be >=1 (from env OPENWATCH_DATABASE_MAX_CONNECTIONS)',
     ]);
@@ -73,7 +77,9 @@ describe('loadConfig', () => {
   it('reports TOML syntax errors with the line', () => {
     const file = tomlFile('[server]\nlisten = \n');
     const [p] = problems(() => loadConfig({ config: file }, {}));
-    expect(p).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: cannot read config file`));
+    expect(p).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: cannot read config file`),
+    );
   });
 
   it('fails when an explicit config file is missing', () => {

@@ -48,7 +48,9 @@ describe('migrate CLI against a fresh database', () => {
   });
 
   it('fails clearly when the database cannot be reached', async () => {
-    const res = await runCli(['migrate'], { env: { OPENWATCH_DATABASE_DSN: 'postgres://nobody:pw@127.0.0.1:1/x' } });
+    const res = await runCli(['migrate'], {
+      env: { OPENWATCH_DATABASE_DSN: 'postgres://nobody:pw@127.0.0.1:1/x' },
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^openwatch migrate: .*ECONNREFUSED/);
     expect(res.stderr).not.toContain(':pw@');
@@ -95,7 +97,9 @@ describe('migrate library', () => {
       '0001_a.sql': 'create table a (id int); -- edited',
       '0002_b.sql': 'insert into a values (1);',
     });
-    await expect(migrate(t.dsn, dir)).rejects.toThrow('applied migrations were edited after being applied: 0001_a');
+    await expect(migrate(t.dsn, dir)).rejects.toThrow(
+      'applied migrations were edited after being applied: 0001_a',
+    );
   });
 
   it('rejects badly named or non-contiguous migration files', () => {

@@ -64,7 +64,12 @@ describe('createApp', () => {
     t = await createTestDatabase();
     const log = createLogger({ level: 'debug', format: 'json', write: (l) => logs.push(l) });
     app = createApp({
-      services: { runtime: 'node', runtimeVersion: 'test', buildInfo: { version: 't', commit: 't', build_time: 't' }, log },
+      services: {
+        runtime: 'node',
+        runtimeVersion: 'test',
+        buildInfo: { version: 't', commit: 't', build_time: 't' },
+        log,
+      },
       openDb: () => ({ db: t.db, release: async () => undefined }),
       maxBodyBytes: 64,
       routes: [echo, dbError, teapot, guarded],
@@ -78,7 +83,11 @@ describe('createApp', () => {
   it('validates params, query and body and hands the parsed values to the handler', async () => {
     const res = await post('/api/v1/echo/42?verbose=yes', JSON.stringify({ name: 'a' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ params: { id: '42' }, query: { verbose: 'yes' }, body: { name: 'a' } });
+    expect(await res.json()).toEqual({
+      params: { id: '42' },
+      query: { verbose: 'yes' },
+      body: { name: 'a' },
+    });
   });
 
   it('answers invalid input with 400 naming each field', async () => {
@@ -88,7 +97,10 @@ describe('createApp', () => {
     expect(body.error.code).toBe('validation_error');
     expect(body.error.details.map((d) => d.field)).toEqual(['params.id']);
     const unknownField = await post('/api/v1/echo/1', JSON.stringify({ name: 'a', admin: true }));
-    expect(((await unknownField.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field).toBe('body');
+    expect(
+      ((await unknownField.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]
+        ?.field,
+    ).toBe('body');
   });
 
   it('rejects malformed, oversized and non-JSON bodies', async () => {
@@ -98,11 +110,15 @@ describe('createApp', () => {
   });
 
   it('hides internal errors behind a generic 500 and logs the cause', async () => {
-    const res = await app.fetch(new Request('http://x/api/v1/db-error', { headers: { 'x-correlation-id': 'boom-1' } }));
+    const res = await app.fetch(
+      new Request('http://x/api/v1/db-error', { headers: { 'x-correlation-id': 'boom-1' } }),
+    );
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toContain('secret_internal_table');
-    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'internal server error', correlation_id: 'boom-1' } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'internal_error', message: 'internal server error', correlation_id: 'boom-1' },
+    });
     const logged = logs.find((l) => l.includes('"unhandled error"'));
     expect(logged).toContain('secret_internal_table');
     expect(logged).toContain('boom-1');
@@ -111,7 +127,10 @@ describe('createApp', () => {
   it('passes our own errors through with their status, code and details', async () => {
     const res = await app.fetch(new Request('http://x/api/v1/teapot'));
     expect(res.status).toBe(418);
-    expect(((await res.json()) as { error: object }).error).toMatchObject({ code: 'teapot', details: { spout: true } });
+    expect(((await res.json()) as { error: object }).error).toMatchObject({
+      code: 'teapot',
+      details: { spout: true },
+    });
   });
 
   it('denies a route that requires a permission when the caller is not authenticated', async () => {

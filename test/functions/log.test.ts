@@ -26,6 +26,9 @@ describe('logger redaction', () => {
   });
 
   it('keeps error messages but not stacks', () => {
-    expect(redact(new Error('bad postgres://u:pw@h/db'))).toEqual({ name: 'Error', message: 'bad postgres://u:REDACTED@h/db' });
+    expect(redact(new Error('bad postgres://u:pw@h/db'))).toEqual({
+      name: 'Error',
+      message: 'bad postgres://u:REDACTED@h/db',
+    });
   });
 });

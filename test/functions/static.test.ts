@@ -28,7 +28,13 @@ describe('static UI files', () => {
   });
 
   it('never serves outside the root, dotfiles or underscore files', () => {
-    for (const p of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/_headers', '/.env']) {
+    for (const p of [
+      '/../outside.txt',
+      '/%2e%2e/outside.txt',
+      '/assets/..%2f..%2foutside.txt',
+      '/_headers',
+      '/.env',
+    ]) {
       const res = get(p);
       expect(res === undefined || res.headers.get('content-type')?.startsWith('text/html'), p).toBe(true);
     }

@@ -72,7 +72,11 @@ export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarg
   });
   const output = capture(child);
   const base = `https://127.0.0.1:${port}`;
-  await waitFor(async () => (output().includes('listening on') ? true : undefined), 30_000, `serve: ${output()}`);
+  await waitFor(
+    async () => (output().includes('listening on') ? true : undefined),
+    30_000,
+    `serve: ${output()}`,
+  );
   return { runtime: 'node', base, fetch: fetcher(base), output, stop: () => stopGroup(child) };
 }
 
@@ -99,7 +103,19 @@ export async function startWorkerd(dsn: string, options: { assets?: boolean } = 
   if (!url.password) url.password = 'unused';
   const child = spawn(
     join(ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', ...configArgs, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'log'],
+    [
+      'dev',
+      ...configArgs,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      '0',
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'log',
+    ],
     {
       cwd: ROOT,
       detached: true,
@@ -115,6 +131,10 @@ export async function startWorkerd(dsn: string, options: { assets?: boolean } = 
   const output = capture(child);
   const base = `http://127.0.0.1:${port}`;
   const f = fetcher(base);
-  await waitFor(async () => ((await f('/health/live')).ok ? true : undefined), 60_000, `wrangler dev: ${output()}`);
+  await waitFor(
+    async () => ((await f('/health/live')).ok ? true : undefined),
+    60_000,
+    `wrangler dev: ${output()}`,
+  );
   return { runtime: 'workerd', base, fetch: f, output, stop: () => stopGroup(child) };
 }

@@ -19,10 +19,17 @@ export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
 export function fetcher(base: string): Fetch {
   return async (path, init) =>
-    (await undiciFetch(new URL(path, base), { ...(init as object), dispatcher: insecure })) as unknown as Response;
+    (await undiciFetch(new URL(path, base), {
+      ...(init as object),
+      dispatcher: insecure,
+    })) as unknown as Response;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -34,5 +41,5 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: nu
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }

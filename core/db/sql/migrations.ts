@@ -45,6 +45,15 @@ export async function appliedMigrations(db: Queryable): Promise<AppliedMigration
 }
 
 /** Recorded first inside the migration's transaction, so a racing migrator would collide on the key. */
-export async function recordMigration(db: Queryable, id: number, name: string, checksum: string): Promise<void> {
-  await db.query('insert into openwatch_migrations (id, name, checksum) values ($1, $2, $3)', [id, name, checksum]);
+export async function recordMigration(
+  db: Queryable,
+  id: number,
+  name: string,
+  checksum: string,
+): Promise<void> {
+  await db.query('insert into openwatch_migrations (id, name, checksum) values ($1, $2, $3)', [
+    id,
+    name,
+    checksum,
+  ]);
 }
