@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 describe('wrangler deploy --dry-run', () => {
   it('bundles the worker with its fetch and scheduled handlers', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ow-wrangler-'));
+    const out = tempDir('ow-wrangler');
     const res = spawnSync(
       join(ROOT, 'node_modules/.bin/wrangler'),
       ['deploy', '--dry-run', '--outdir', out],

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCommands } from '../../cli/main.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 describe('openwatch CLI', () => {
   it('lists every command in --help and exits 2 without one', async () => {
@@ -55,7 +55,7 @@ describe('openwatch check-config', () => {
   });
 
   it('exits non-zero naming a bad [logging] level and its file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ow-cc-'));
+    const dir = tempDir('ow-cc');
     const file = join(dir, 'openwatch.toml');
     writeFileSync(file, '[logging]\nlevel = "chatty"\n');
     const res = await runCli(['check-config', '--config', file]);

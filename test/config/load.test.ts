@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../core/config/load.ts';
 import { redactConfig, redactDsn } from '../../core/config/redact.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 function tomlFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ow-config-'));
+  const dir = tempDir('ow-config');
   const file = join(dir, 'openwatch.toml');
   writeFileSync(file, text);
   return file;

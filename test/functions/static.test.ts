@@ -1,16 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { staticHandler } from '../../functions/node/static.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 describe('static UI files', () => {
-  const root = mkdtempSync(join(tmpdir(), 'ow-static-'));
+  const base = tempDir('ow-static');
+  const root = join(base, 'root');
+  mkdirSync(root);
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'index.html'), '<html>index</html>');
   writeFileSync(join(root, 'assets', 'app.js'), 'x');
   writeFileSync(join(root, '_headers'), 'secret-ish');
-  writeFileSync(join(tmpdir(), 'outside.txt'), 'outside');
+  writeFileSync(join(base, 'outside.txt'), 'outside');
   const serve = staticHandler(root);
   const get = (p: string) => serve(new Request(`http://x${p}`));
 

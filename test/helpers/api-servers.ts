@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
 import { BIN, cleanEnv, ROOT } from './cli.ts';
 import { fetcher, freePort, waitFor, type Fetch } from './net.ts';
+import { tempDir } from './tmp.ts';
 
 export interface ApiTarget {
   runtime: 'node' | 'workerd';
@@ -52,7 +52,7 @@ export interface NodeServeOptions {
 
 /** `openwatch serve` in production mode (DSN, keys and certificate given) as a child process. */
 export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarget> {
-  const dir = mkdtempSync(join(tmpdir(), 'ow-serve-'));
+  const dir = tempDir('ow-serve');
   const secrets = await ensureDevSecrets(dir);
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'serve'], {

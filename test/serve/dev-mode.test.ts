@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, ROOT } from '../helpers/cli.ts';
 import { fetcher, freePort, waitFor } from '../helpers/net.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 /** postgres processes whose command line names this data directory. */
 function postgresFor(dir: string): number[] {
@@ -42,7 +42,7 @@ function serve(cwd: string, env: NodeJS.ProcessEnv): Serve {
 }
 
 describe('openwatch serve in development mode (no DSN)', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'ow-dev-'));
+  const cwd = tempDir('ow-dev');
   // mkdtemp makes 0700 directories; the cluster (run as the postgres user when we are root) must reach in.
   chmodSync(cwd, 0o755);
   let running: Serve | undefined;

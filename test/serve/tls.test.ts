@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { createApp } from '../../functions/app.ts';
 import { startServer, type RunningServer } from '../../functions/node/server.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 function peerFingerprint(port: number, options: tls.ConnectionOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -25,7 +25,7 @@ describe('Node HTTPS listener', () => {
   let t: TestDatabase;
   let server: RunningServer;
   let port: number;
-  const dir = mkdtempSync(join(tmpdir(), 'ow-tls-'));
+  const dir = tempDir('ow-tls');
   const certs = { cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 
   beforeAll(async () => {
