@@ -46,7 +46,6 @@ export const configSchema = z
       .object({
         dsn: z.string().url('expected a postgres:// URL').optional(),
         max_connections: positiveInt(1000).default(25),
-        driver: z.enum(['pg', 'neon']).default('pg'),
         /** Where `serve` keeps its embedded PostgreSQL, secrets and certificate when no DSN is set. */
         data_dir: z.string().min(1).default('.openwatch'),
         embedded_port: positiveInt(65535).default(54329),

@@ -1,0 +1,64 @@
+/**
+ * Job payloads are signed so that a runner acts only on jobs the API created: someone who can write to
+ * the jobs table but does not hold the credential key cannot make a runner scan another address or use
+ * another credential. The HMAC key is derived from the credential key (the DEK) with HKDF, so there is
+ * no second secret to distribute. WebCrypto only: jobs are signed on workerd too.
+ */
+const INFO = new TextEncoder().encode('openwatch job-signing v1');
+
+export async function deriveJobKey(credentialKey: Uint8Array): Promise<CryptoKey> {
+  const ikm = await crypto.subtle.importKey('raw', credentialKey, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: INFO },
+    ikm,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign', 'verify'],
+  );
+}
+
+/** JSON with object keys sorted at every depth, so equal payloads always sign equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function message(kind: string, payload: unknown): Uint8Array {
+  return new TextEncoder().encode(`${kind}\n${canonicalJson(payload)}`);
+}
+
+function toBase64Url(bytes: ArrayBuffer): string {
+  let s = '';
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+export async function signJob(key: CryptoKey, kind: string, payload: unknown): Promise<string> {
+  return `v1.${toBase64Url(await crypto.subtle.sign('HMAC', key, message(kind, payload)))}`;
+}
+
+/** Constant-time verification (WebCrypto's verify); false for any malformed signature. */
+export async function verifyJob(
+  key: CryptoKey,
+  kind: string,
+  payload: unknown,
+  signature: string,
+): Promise<boolean> {
+  const [version, mac] = signature.split('.');
+  if (version !== 'v1' || mac === undefined) return false;
+  const bytes = fromBase64Url(mac);
+  if (!bytes) return false;
+  return crypto.subtle.verify('HMAC', key, bytes, message(kind, payload));
+}
