@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { verifyJob } from '../core/crypto/job-signing.ts';
+import { verifyJob, type JobKey } from '../core/crypto/job-signing.ts';
 import * as jobs from '../core/db/sql/jobs.ts';
 import type { Db } from '../core/db/types.ts';
 import type { Logger } from '../core/log.ts';
@@ -34,7 +34,7 @@ export interface JobLoopOptions {
   pollIntervalMs?: number;
   leaseSeconds?: number;
   handlers: Record<string, JobHandler>;
-  jobKey: CryptoKey;
+  jobKey: JobKey;
   log: Logger;
 }
 

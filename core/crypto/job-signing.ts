@@ -6,7 +6,10 @@
  */
 const INFO = new TextEncoder().encode('openwatch job-signing v1');
 
-export async function deriveJobKey(credentialKey: Uint8Array): Promise<CryptoKey> {
+/** WebCrypto's key type, named so that both runtimes' type sets agree on it. */
+export type JobKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+export async function deriveJobKey(credentialKey: Uint8Array): Promise<JobKey> {
   const ikm = await crypto.subtle.importKey('raw', credentialKey, 'HKDF', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: INFO },
@@ -45,13 +48,13 @@ function fromBase64Url(text: string): Uint8Array | undefined {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
-export async function signJob(key: CryptoKey, kind: string, payload: unknown): Promise<string> {
+export async function signJob(key: JobKey, kind: string, payload: unknown): Promise<string> {
   return `v1.${toBase64Url(await crypto.subtle.sign('HMAC', key, message(kind, payload)))}`;
 }
 
 /** Constant-time verification (WebCrypto's verify); false for any malformed signature. */
 export async function verifyJob(
-  key: CryptoKey,
+  key: JobKey,
   kind: string,
   payload: unknown,
   signature: string,

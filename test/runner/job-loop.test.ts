@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveJobKey, signJob } from '../../core/crypto/job-signing.ts';
+import { deriveJobKey, signJob, type JobKey } from '../../core/crypto/job-signing.ts';
 import * as jobs from '../../core/db/sql/jobs.ts';
 import { createLogger } from '../../core/log.ts';
 import { PermanentJobError, startJobLoop, type ClaimedJob, type JobHandler } from '../../runner/job-loop.ts';
@@ -11,7 +11,7 @@ const log = createLogger({ level: 'error', format: 'json', write: () => undefine
 
 describe('job queue and loop', () => {
   let t: TestDatabase;
-  let key: CryptoKey;
+  let key: JobKey;
 
   beforeAll(async () => {
     t = await createTestDatabase();
