@@ -1,8 +1,11 @@
 import { Router, type IRequest } from 'itty-router';
 import type { Db } from '../core/db/types.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { authorize } from './auth/authorize.ts';
+import type { Principal } from './auth/principal.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { securityHeaders, withHeaders } from './http/headers.ts';
-import type { AnyRoute, AppServices, Method } from './http/route.ts';
+import type { AnyRoute, AppServices, Method, RequestInfo } from './http/route.ts';
 import { parsePart, readJsonBody } from './http/validate.ts';
 import { routes as allRoutes } from './routes/index.ts';
 
@@ -25,7 +28,8 @@ export interface AppOptions {
 }
 
 export interface App {
-  fetch(request: Request, waitUntil?: (p: Promise<unknown>) => void): Promise<Response>;
+  /** `info` carries what only the runtime knows (the client's address); absent, the IP is `unknown`. */
+  fetch(request: Request, waitUntil?: (p: Promise<unknown>) => void, info?: RequestInfo): Promise<Response>;
   routes: readonly AnyRoute[];
 }
 
@@ -38,13 +42,22 @@ export function createApp(options: AppOptions): App {
   const routes = options.routes ?? allRoutes;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const patterns = routes.map((r) => ({ method: r.method, re: toRegExp(r.path) }));
-  type Args = [ctx: { correlationId: string; db: Db }];
+  type Args = [ctx: { correlationId: string; db: Db; clientIp: string }];
   const router = Router<IRequest, Args>();
 
   for (const route of routes) {
     router[route.method.toLowerCase() as Lowercase<Method>](route.path, async (req: IRequest, rctx) => {
+      const log = options.services.log.child({ correlation_id: rctx.correlationId });
+      let principal: Principal | undefined;
       if (route.permission !== 'public') {
-        throw new ApiError(401, 'unauthenticated', 'authentication required');
+        // Authentication and the permission check come before any validation, so an unauthorised
+        // caller learns nothing from validation errors.
+        principal = await authenticate(req, {
+          db: rctx.db,
+          log,
+          settings: options.services.identity.settings,
+        });
+        await authorize(route, principal, rctx.db, rctx.clientIp);
       }
       const params = parsePart(route.params, req.params, 'params');
       const query = parsePart(route.query, req.query, 'query');
@@ -57,10 +70,12 @@ export function createApp(options: AppOptions): App {
         query,
         body,
         db: rctx.db,
-        log: options.services.log.child({ correlation_id: rctx.correlationId }),
+        log,
         correlationId: rctx.correlationId,
         services: options.services,
         routes,
+        principal,
+        clientIp: rctx.clientIp,
       });
     });
   }
@@ -81,7 +96,7 @@ export function createApp(options: AppOptions): App {
 
   return {
     routes,
-    async fetch(request, waitUntil = options.waitUntil) {
+    async fetch(request, waitUntil = options.waitUntil, info) {
       const started = Date.now();
       const given = request.headers.get('x-correlation-id');
       const correlationId = given && CORRELATION_ID.test(given) ? given : crypto.randomUUID();
@@ -89,8 +104,11 @@ export function createApp(options: AppOptions): App {
       let response: Response;
       try {
         response =
-          ((await router.fetch(request, { correlationId, db: handle.db })) as Response | undefined) ??
-          unmatched(request, correlationId);
+          ((await router.fetch(request, {
+            correlationId,
+            db: handle.db,
+            clientIp: info?.clientIp ?? 'unknown',
+          })) as Response | undefined) ?? unmatched(request, correlationId);
       } catch (err) {
         if (err instanceof ApiError) {
           response = errorResponse(err, correlationId);

@@ -4,8 +4,9 @@ import { createLogger } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
 import { createApp, type App } from './app.ts';
 import { runScheduled } from './scheduled.ts';
+import { workerIdentityRuntime, type IdentityEnv } from './worker-identity.ts';
 
-export interface Env {
+export interface Env extends IdentityEnv {
   /** Hyperdrive binding (locally: `localConnectionString` in wrangler.toml). */
   HYPERDRIVE?: Hyperdrive;
   /** Direct connection string, used with DATABASE_DRIVER = "neon". A secret. */
@@ -33,6 +34,7 @@ function appFor(env: Env): App {
         build_time: env.OPENWATCH_BUILD_TIME ?? 'unknown',
       },
       log,
+      identity: workerIdentityRuntime(env),
     },
     openDb: () => {
       const db =
@@ -46,7 +48,9 @@ function appFor(env: Env): App {
 
 export default {
   async fetch(request, env, ctx) {
-    return appFor(env).fetch(request, (p) => ctx.waitUntil(p));
+    // Cloudflare's edge sets CF-Connecting-IP (overwriting any the client sent).
+    const clientIp = request.headers.get('cf-connecting-ip') ?? 'unknown';
+    return appFor(env).fetch(request, (p) => ctx.waitUntil(p), { clientIp });
   },
   async scheduled(controller, env) {
     await runScheduled(logger(env), controller.cron, controller.scheduledTime);

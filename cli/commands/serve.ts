@@ -4,6 +4,7 @@ import type { Config } from '../../core/config/schema.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { nodeBuildInfo } from '../../core/node/build-info.ts';
+import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
 import { migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
@@ -119,8 +120,20 @@ export default defineCommand({
         applicationName: 'openwatch-serve',
       });
       stops.unshift(() => db.close());
+      const { jwt_private_key: _jwt, credential_key_file: _cred, ...identitySettings } = config.identity;
+      const identity = nodeIdentityRuntime({
+        settings: identitySettings,
+        jwtPrivateKeyFile: files.jwtPrivateKey,
+        credentialKeyFile: files.credentialKeyFile,
+      });
       const app = createApp({
-        services: { runtime: 'node', runtimeVersion: process.version, buildInfo: nodeBuildInfo(), log },
+        services: {
+          runtime: 'node',
+          runtimeVersion: process.version,
+          buildInfo: nodeBuildInfo(),
+          log,
+          identity,
+        },
         openDb: () => ({ db, release: async () => undefined }),
         maxBodyBytes: config.server.max_body_bytes,
       });

@@ -18,6 +18,33 @@ export const listenAddress = z
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 /**
+ * Session, token and brute-force settings of the [identity] section. Both runtimes read them: Node from
+ * the config, workerd from OPENWATCH_IDENTITY_<KEY> vars (functions/worker.ts), through this one schema.
+ */
+export const identitySettingsShape = {
+  /** Lifetime of an access token (JWT). Also how long a rotated-out signing key keeps verifying. */
+  access_token_minutes: positiveInt(60).default(15),
+  /** A session unused for this long ends (checked on every request and refresh). */
+  session_idle_minutes: positiveInt(7 * 24 * 60).default(30),
+  /** A session ends this long after sign-in, however active. */
+  session_absolute_hours: positiveInt(30 * 24).default(12),
+  /** Consecutive failed sign-ins for one username that start a lockout. */
+  lockout_threshold: z.coerce.number().int().min(2).max(100).default(5),
+  /** First lockout length; each further lockout doubles it, up to lockout_max_seconds. */
+  lockout_base_seconds: positiveInt(24 * 3600).default(60),
+  lockout_max_seconds: positiveInt(7 * 24 * 3600).default(3600),
+  /** Length of the fixed window the rate limits below count in. */
+  rate_window_seconds: positiveInt(3600).default(60),
+  login_limit_per_ip: positiveInt(1_000_000).default(20),
+  login_limit_per_account: positiveInt(1_000_000).default(10),
+  mfa_limit_per_account: positiveInt(1_000_000).default(5),
+  refresh_limit_per_ip: positiveInt(1_000_000).default(60),
+};
+
+export const identitySettingsSchema = z.object(identitySettingsShape).strict();
+export type IdentitySettings = z.infer<typeof identitySettingsSchema>;
+
+/**
  * The whole configuration. Every section is strict: an unknown key is an error naming where it came from,
  * so a typo never silently falls back to a default.
  */
@@ -63,6 +90,7 @@ export const configSchema = z
       .object({
         jwt_private_key: z.string().min(1).optional(),
         credential_key_file: z.string().min(1).optional(),
+        ...identitySettingsShape,
       })
       .strict()
       .prefault({}),

@@ -23,7 +23,12 @@ export const OpSchema = z.enum(OPS);
 
 export type Scalar = string | number | boolean;
 export type CmpValue = Scalar | (string | number)[];
-export const CmpValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]);
+export const CmpValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number()])),
+]);
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 const OCTAL = /^0?[0-7]{1,4}$/;

@@ -27,7 +27,8 @@ export interface BoundLeaf {
   evaluate(ctx: LeafContext): Outcome;
 }
 
-export type BindResult = { ok: true; leaf: BoundLeaf } | { ok: false; issues: z.core.$ZodIssue[]; message: string };
+export type BindResult =
+  { ok: true; leaf: BoundLeaf } | { ok: false; issues: z.core.$ZodIssue[]; message: string };
 
 /** A method with its types erased, as the registry and the loader see it. */
 export interface Method {

@@ -6,7 +6,8 @@ import { CmpValueSchema, OpSchema } from './compare.ts';
 export const AbsPath = z.string().superRefine((s, ctx) => {
   const p = globProblem(s);
   if (p) ctx.addIssue({ code: 'custom', message: p });
-  else if (isGlob(s)) ctx.addIssue({ code: 'custom', message: 'must be a literal path (no glob characters)' });
+  else if (isGlob(s))
+    ctx.addIssue({ code: 'custom', message: 'must be a literal path (no glob characters)' });
 });
 
 /** An absolute path that may hold `*`, `?` and simple bracket classes. */
@@ -17,7 +18,10 @@ export const GlobPath = z.string().superRefine((s, ctx) => {
 
 export const UnitName = z
   .string()
-  .regex(/^[A-Za-z0-9:_.@\\-]+\.(service|socket|timer|mount|path|target)$/, 'must be a systemd unit name with its suffix, e.g. sshd.service');
+  .regex(
+    /^[A-Za-z0-9:_.@\\-]+\.(service|socket|timer|mount|path|target)$/,
+    'must be a systemd unit name with its suffix, e.g. sshd.service',
+  );
 
 export const PackageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9+._-]*$/, 'must be a package name');
 

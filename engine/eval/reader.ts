@@ -25,6 +25,7 @@ export class FactReader {
   raw(key: string): RawFact {
     const f = this.store.get(key);
     if (!f) throw new FactUnavailable(key, 'not collected');
+    if (f.skipped !== undefined) throw new FactUnavailable(key, f.skipped);
     if (f.truncated) this.truncated.add(key);
     return f;
   }
@@ -52,12 +53,29 @@ export class FactReader {
     return { exists: true, path, text: f.text };
   }
 
-  /** The readable files of a bundle (`files:<glob>`, `sysctl_d`, …) in collection order. */
+  /**
+   * A parse of a fact's text, computed once per scan. `tag` names the parse; the same fact may be parsed
+   * in different ways.
+   */
+  parsed<T>(key: string, tag: string, parse: (text: string) => T): T {
+    const text = this.text(key);
+    return this.store.memo(`${tag}\u0000${key}`, () => parse(text));
+  }
+
+  /** A value derived from a bundle, computed once per scan. */
+  derived<T>(key: string, tag: string, derive: (files: { path: string; text: string }[]) => T): T {
+    const files = this.bundle(key);
+    return this.store.memo(`${tag}\u0000${key}`, () => derive(files));
+  }
+
+  /** The readable files of a bundle (`files:<glob>`, `sysctl_d`, …) in collection order, deduplicated. */
   bundle(key: string): { path: string; text: string }[] {
     const list = this.text(key);
+    const seen = new Set<string>();
     const out: { path: string; text: string }[] = [];
     for (const path of list.split('\n')) {
-      if (path === '') continue;
+      if (path === '' || seen.has(path)) continue;
+      seen.add(path);
       const r = this.file(path);
       if (r.exists) out.push({ path, text: r.text });
     }

@@ -12,7 +12,8 @@ export const sshdTKey = (spec?: string): string => (spec ? `sshd_t:${spec}` : 's
 export const commandKey = (argv: readonly string[]): string => `command:${JSON.stringify(argv)}`;
 
 /** A literal path reads as `file:`, a glob as a `files:` bundle. */
-export const contentKey = (pathOrGlob: string): string => (isGlob(pathOrGlob) ? filesKey(pathOrGlob) : fileKey(pathOrGlob));
+export const contentKey = (pathOrGlob: string): string =>
+  isGlob(pathOrGlob) ? filesKey(pathOrGlob) : fileKey(pathOrGlob);
 
 /** Bundles: a listing of the files matching these globs, plus a `file:` fact per file. */
 export const NAMED_BUNDLES: Readonly<Record<string, readonly string[]>> = {

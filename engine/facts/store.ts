@@ -3,6 +3,8 @@ export interface RawFact {
   text: string;
   rc: number | null;
   truncated: boolean;
+  /** Set when the fact was deliberately not collected (e.g. traversal skipped): the reason. */
+  skipped?: string;
 }
 
 /** Exit status the script emits for a `file:` section whose path does not exist. */
@@ -11,6 +13,7 @@ export const RC_ABSENT = 2;
 /** The facts of one host for one scan, keyed by fact key. Immutable once built. */
 export class FactStore {
   readonly #facts: ReadonlyMap<string, RawFact>;
+  readonly #memo = new Map<string, unknown>();
 
   constructor(facts: ReadonlyMap<string, RawFact>) {
     this.#facts = facts;
@@ -18,6 +21,17 @@ export class FactStore {
 
   get(key: string): RawFact | undefined {
     return this.#facts.get(key);
+  }
+
+  /**
+   * Caches a value derived from facts (a parsed package list, a flattened sshd config) for the rest of
+   * the scan: hundreds of rules read the same few facts.
+   */
+  memo<T>(id: string, compute: () => T): T {
+    if (this.#memo.has(id)) return this.#memo.get(id) as T;
+    const v = compute();
+    this.#memo.set(id, v);
+    return v;
   }
 
   get size(): number {

@@ -24,11 +24,34 @@ export interface LocatedRule {
 
 const UNSET = new Set(['-1', '4294967295', 'unset']);
 
+/**
+ * auditctl stores a directory watch without its trailing slash (`-w /etc/sudoers.d/` is listed as
+ * `-w /etc/sudoers.d`), and the same holds for `-F dir=` / `-F path=`; compare paths in that form.
+ */
+export function normAuditPath(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  return p === '' && path !== '' ? '/' : p;
+}
+
+/**
+ * Numeric field values in the bases auditctl reads and prints (`0x1f`, `31`) in one canonical decimal form,
+ * so `-F a0=0x0` equals `-F a0=0`. A decimal with a leading zero is left alone (strtol base 0 reads it as
+ * octal), as is anything that is not a plain number (`-EACCES`, `unset`).
+ */
+function normNumber(value: string): string {
+  const m = /^(-?)(?:0[xX]([0-9a-fA-F]+)|(0|[1-9][0-9]*))$/.exec(value);
+  if (!m) return value;
+  const n = m[2] !== undefined ? BigInt(`0x${m[2]}`) : BigInt(m[3] ?? '0');
+  return n === 0n ? '0' : `${m[1]}${n}`;
+}
+
 function normField(f: string): string {
   const m = /^([a-z0-9_]+)(!=|>=|<=|=|>|<|&=|&)(.*)$/.exec(f);
   if (!m) return f;
   const [, name = '', op = '', value = ''] = m;
-  const v = (name === 'auid' || name === 'uid' || name === 'euid') && UNSET.has(value) ? 'unset' : value;
+  if (name === 'path' || name === 'dir') return `${name}${op}${normAuditPath(value)}`;
+  const n = normNumber(value);
+  const v = (name === 'auid' || name === 'uid' || name === 'euid') && UNSET.has(n) ? 'unset' : n;
   return `${name}${op}${v}`;
 }
 
@@ -40,7 +63,10 @@ function normCompare(c: string): string {
 }
 
 function tokens(text: string): string[] {
-  return text.trim().split(/\s+/).filter((t) => t !== '');
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
 }
 
 /** Parses one auditctl rule (`-w …`, `-a …`, `-e 2`); undefined for lines that are not rules. */
@@ -54,7 +80,7 @@ export function parseAuditRule(text: string): AuditRule | undefined {
       else if (t[i] === '-k') key = t[++i];
       else if (t[i] === '-F' && t[i + 1]?.startsWith('key=')) key = t[++i]?.slice(4);
     }
-    return { kind: 'watch', path: t[1] ?? '', perms: new Set(perms.split('')), key };
+    return { kind: 'watch', path: normAuditPath(t[1] ?? ''), perms: new Set(perms.split('')), key };
   }
   if (t[0] === '-a' || t[0] === '-A') {
     const listAction = (t[1] ?? '').split(',').sort().join(',');
@@ -74,7 +100,8 @@ export function parseAuditRule(text: string): AuditRule | undefined {
         if (arg.startsWith('arch=')) arch = arg.slice(5);
         else if (arg.startsWith('key=')) key = arg.slice(4);
         else {
-          if (arg.startsWith('path=') || arg.startsWith('dir=')) path = arg.slice(arg.indexOf('=') + 1);
+          if (arg.startsWith('path=') || arg.startsWith('dir='))
+            path = normAuditPath(arg.slice(arg.indexOf('=') + 1));
           if (arg.startsWith('perm=')) perm = arg.slice(5);
           fields.add(normField(arg));
         }
@@ -82,12 +109,19 @@ export function parseAuditRule(text: string): AuditRule | undefined {
     }
     syscalls.delete('all');
     // A path rule without syscall filter is how the kernel stores a watch.
-    if (path !== undefined && perm !== undefined && syscalls.size === 0 && arch === undefined && fields.size === 2) {
+    if (
+      path !== undefined &&
+      perm !== undefined &&
+      syscalls.size === 0 &&
+      arch === undefined &&
+      fields.size === 2
+    ) {
       return { kind: 'watch', path, perms: new Set(perm.split('')), key };
     }
     return { kind: 'syscall', listAction, arch, syscalls, fields, key };
   }
-  if (t[0] === '-e' || t[0] === '-f' || t[0] === '-b') return { kind: 'control', flag: t[0], value: t[1] ?? '' };
+  if (t[0] === '-e' || t[0] === '-f' || t[0] === '-b')
+    return { kind: 'control', flag: t[0], value: t[1] ?? '' };
   return undefined;
 }
 
@@ -121,7 +155,11 @@ export function findCoverage(
   }
   if (want.kind === 'watch') {
     const hit = actual.find(
-      (a) => a.rule.kind === 'watch' && a.rule.path === want.path && subset(want.perms, a.rule.perms) && keyOk(a.rule.key),
+      (a) =>
+        a.rule.kind === 'watch' &&
+        a.rule.path === want.path &&
+        subset(want.perms, a.rule.perms) &&
+        keyOk(a.rule.key),
     );
     return hit ? [hit] : undefined;
   }
@@ -139,7 +177,9 @@ export function findCoverage(
   }
   const used: LocatedRule[] = [];
   for (const s of want.syscalls) {
-    const hit = candidates.find((a) => a.rule.kind === 'syscall' && (a.rule.syscalls.size === 0 || a.rule.syscalls.has(s)));
+    const hit = candidates.find(
+      (a) => a.rule.kind === 'syscall' && (a.rule.syscalls.size === 0 || a.rule.syscalls.has(s)),
+    );
     if (!hit) return undefined;
     if (!used.includes(hit)) used.push(hit);
   }

@@ -15,7 +15,13 @@ export function parseWalk(text: string): WalkHit[] {
   for (const line of text.split('\n')) {
     const f = line.split('|');
     if (f.length < 5) continue;
-    out.push({ kind: f[0] ?? '', mode: f[1] ?? '', user: f[2] ?? '', group: f[3] ?? '', path: f.slice(4).join('|') });
+    out.push({
+      kind: f[0] ?? '',
+      mode: f[1] ?? '',
+      user: f[2] ?? '',
+      group: f[3] ?? '',
+      path: f.slice(4).join('|'),
+    });
   }
   return out;
 }

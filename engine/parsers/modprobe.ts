@@ -53,7 +53,11 @@ const DISABLING = /^(\/usr)?\/bin\/(false|true)(\s|$)/;
 export function moduleConfig(
   directives: readonly ModprobeDirective[],
   module: string,
-): { install: ModprobeDirective | undefined; installDisables: boolean; blacklist: ModprobeDirective | undefined } {
+): {
+  install: ModprobeDirective | undefined;
+  installDisables: boolean;
+  blacklist: ModprobeDirective | undefined;
+} {
   const m = normalizeModule(module);
   const install = directives.find((d) => d.command === 'install' && d.module === m);
   const blacklist = directives.find((d) => d.command === 'blacklist' && d.module === m);

@@ -34,7 +34,9 @@ export function parseProcNet(path: string, text: string): ListeningSocket[] {
     if (protocol === 'tcp' ? state !== '0A' : state !== '07') continue;
     const [addrHex = '', portHex = ''] = local.split(':');
     const address = v6 ? hexIpv6(addrHex) : hexIpv4(addrHex);
-    const loopback = v6 ? address === '0:0:0:0:0:0:0:1' || address.startsWith('0:0:0:0:0:ffff:7f') : address.startsWith('127.');
+    const loopback = v6
+      ? address === '0:0:0:0:0:0:0:1' || address.startsWith('0:0:0:0:0:ffff:7f')
+      : address.startsWith('127.');
     out.push({ protocol, address, port: Number.parseInt(portHex, 16), loopback });
   }
   return out;

@@ -56,7 +56,10 @@ export function sshdWords(text: string): string[] {
  * Flattens sshd_config and its Includes (globs, relative to /etc/ssh, sorted) into directives in read
  * order. A Match opened in an included file ends with that file, as in OpenSSH.
  */
-export function parseSshdConfig(files: ReadonlyMap<string, string>, main = '/etc/ssh/sshd_config'): {
+export function parseSshdConfig(
+  files: ReadonlyMap<string, string>,
+  main = '/etc/ssh/sshd_config',
+): {
   directives: SshdDirective[];
   problems: string[];
 } {
@@ -107,8 +110,10 @@ export function matchApplies(criteria: string[] | null, conn: ConnSpec | undefin
     if (name === 'user') ok = conn.user === undefined ? undefined : patternList(conn.user, arg);
     else if (name === 'host') ok = conn.host === undefined ? undefined : patternList(conn.host, arg);
     else if (name === 'address') ok = conn.addr === undefined ? undefined : addressList(conn.addr, arg);
-    else if (name === 'localaddress') ok = conn.laddr === undefined ? undefined : addressList(conn.laddr, arg);
-    else if (name === 'localport') ok = conn.lport === undefined ? undefined : arg.split(',').includes(conn.lport);
+    else if (name === 'localaddress')
+      ok = conn.laddr === undefined ? undefined : addressList(conn.laddr, arg);
+    else if (name === 'localport')
+      ok = conn.lport === undefined ? undefined : arg.split(',').includes(conn.lport);
     else ok = undefined;
     if (ok === undefined) return undefined;
     if (!ok) return false;
@@ -117,7 +122,12 @@ export function matchApplies(criteria: string[] | null, conn: ConnSpec | undefin
 }
 
 function wildcard(s: string, pat: string): boolean {
-  const re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pat
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(s);
 }
 
@@ -153,7 +163,7 @@ function addressList(addr: string, list: string): boolean {
     if (bits !== undefined && a !== undefined && n !== undefined) {
       const b = Number(bits);
       const mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
-      hit = ((a & mask) >>> 0) === ((n & mask) >>> 0);
+      hit = (a & mask) >>> 0 === (n & mask) >>> 0;
     } else hit = wildcard(addr, pat);
     if (hit) {
       if (neg) return false;

@@ -1,7 +1,13 @@
 import { isComment, numberedLines } from './lines.ts';
 
 /** sysctl.d directories in priority order: for one basename the earliest directory wins. */
-export const SYSCTL_DIRS = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
+export const SYSCTL_DIRS = [
+  '/etc/sysctl.d',
+  '/run/sysctl.d',
+  '/usr/local/lib/sysctl.d',
+  '/usr/lib/sysctl.d',
+  '/lib/sysctl.d',
+];
 export const SYSCTL_CONF = '/etc/sysctl.conf';
 
 export interface SysctlAssignment {
@@ -9,6 +15,11 @@ export interface SysctlAssignment {
   value: string;
   file: string;
   line: number;
+  /**
+   * A `-key` line without `=`: systemd-sysctl's exclusion, which keeps glob assignments (`net.ipv4.conf.*.x`)
+   * from applying to that key and sets nothing itself. `value` is ''.
+   */
+  exclude?: true;
 }
 
 export function normalizeSysctlKey(key: string): string {
@@ -44,7 +55,9 @@ export function orderSysctlFiles(paths: readonly string[]): string[] {
     const cur = winners.get(b);
     if (!cur || prio < cur.prio) winners.set(b, { path: p, prio });
   }
-  const ordered = [...winners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w.path);
+  const ordered = [...winners.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, w]) => w.path);
   if (paths.includes(SYSCTL_CONF)) ordered.push(SYSCTL_CONF);
   return ordered;
 }
@@ -54,31 +67,76 @@ export function parseSysctlFile(file: string, text: string): SysctlAssignment[] 
   for (const l of numberedLines(text)) {
     if (isComment(l.text, '#;')) continue;
     const eq = l.text.indexOf('=');
-    if (eq === -1) continue;
+    if (eq === -1) {
+      const t = l.text.trim();
+      if (t.startsWith('-') && t.length > 1)
+        out.push({ key: normalizeSysctlKey(t.slice(1)), value: '', file, line: l.n, exclude: true });
+      continue;
+    }
     let key = l.text.slice(0, eq).trim();
     if (key.startsWith('-')) key = key.slice(1).trim();
-    out.push({ key: normalizeSysctlKey(key), value: normalizeSysctlValue(l.text.slice(eq + 1)), file, line: l.n });
+    out.push({
+      key: normalizeSysctlKey(key),
+      value: normalizeSysctlValue(l.text.slice(eq + 1)),
+      file,
+      line: l.n,
+    });
   }
   return out;
 }
 
 function keyMatches(pattern: string, key: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === key;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(key);
 }
 
-/** The configured value of `key` across the files (later assignments win), with every assignment seen. */
-export function configuredSysctl(
-  files: ReadonlyMap<string, string>,
-  key: string,
-): { effective: SysctlAssignment | undefined; all: SysctlAssignment[] } {
+export interface SysctlLookup {
+  /** The assignment systemd-sysctl applies to the key, if any. */
+  effective: SysctlAssignment | undefined;
+  /** Every assignment whose key or glob matches, in the order read (exclusions not included). */
+  all: SysctlAssignment[];
+  /** The exclusion that keeps glob assignments off this key, when one is in effect. */
+  excludedBy?: SysctlAssignment;
+}
+
+/** The configured value of `key` across the files, with every assignment seen. */
+export function configuredSysctl(files: ReadonlyMap<string, string>, key: string): SysctlLookup {
+  return lookupSysctl(sysctlAssignments(files), key);
+}
+
+/** Every assignment and exclusion of the configuration, in the order they are read. */
+export function sysctlAssignments(files: ReadonlyMap<string, string>): SysctlAssignment[] {
+  return orderSysctlFiles([...files.keys()]).flatMap((path) => parseSysctlFile(path, files.get(path) ?? ''));
+}
+
+/**
+ * systemd-sysctl's resolution: entries are keyed by their literal key (a later entry for the same key replaces
+ * an earlier one, unless the value is identical), then applied in order. A key with an entry of its own is
+ * never written by a glob pattern: an assignment sets it (wherever it is, before or after the glob), an
+ * exclusion (`-key`, no `=`) leaves it unset by the configuration. Otherwise the last glob entry matching it
+ * wins.
+ */
+export function lookupSysctl(assignments: readonly SysctlAssignment[], key: string): SysctlLookup {
   const want = normalizeSysctlKey(key);
-  const all: SysctlAssignment[] = [];
-  for (const path of orderSysctlFiles([...files.keys()])) {
-    for (const a of parseSysctlFile(path, files.get(path) ?? '')) {
-      if (keyMatches(a.key, want)) all.push(a);
-    }
+  const entries = new Map<string, SysctlAssignment>();
+  for (const a of assignments) {
+    const cur = entries.get(a.key);
+    if (cur && !cur.exclude && !a.exclude && cur.value === a.value) continue;
+    entries.delete(a.key);
+    entries.set(a.key, a);
   }
-  return { effective: all[all.length - 1], all };
+  const all = assignments.filter((a) => !a.exclude && keyMatches(a.key, want));
+  const exact = entries.get(want);
+  if (exact)
+    return exact.exclude ? { effective: undefined, all, excludedBy: exact } : { effective: exact, all };
+  let effective: SysctlAssignment | undefined;
+  for (const e of entries.values())
+    if (!e.exclude && e.key !== want && keyMatches(e.key, want)) effective = e;
+  return { effective, all };
 }

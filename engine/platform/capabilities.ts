@@ -40,12 +40,15 @@ export type Capability = (typeof CAPABILITIES)[number];
 export type CapExpr = Capability | { all: CapExpr[] } | { any: CapExpr[] } | { not: CapExpr };
 
 export const CapExprSchema: z.ZodType<CapExpr> = z.lazy(() =>
-  z.union([
-    z.enum(CAPABILITIES),
-    z.strictObject({ all: z.array(CapExprSchema).min(1) }),
-    z.strictObject({ any: z.array(CapExprSchema).min(1) }),
-    z.strictObject({ not: CapExprSchema }),
-  ]),
+  z.union(
+    [
+      z.enum(CAPABILITIES),
+      z.strictObject({ all: z.array(CapExprSchema).min(1) }),
+      z.strictObject({ any: z.array(CapExprSchema).min(1) }),
+      z.strictObject({ not: CapExprSchema }),
+    ],
+    { error: 'expected a capability name (docs/rules.md lists them) or {all: […]}, {any: […]}, {not: …}' },
+  ),
 );
 
 export function evalCapExpr(expr: CapExpr, caps: ReadonlySet<string>): boolean {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CapExprSchema } from '../platform/capabilities.ts';
 import { METHODS, methodByName } from '../eval/methods/index.ts';
 import { isVarRef, VarRefSchema } from '../eval/method.ts';
+import { substitute } from './variables.ts';
+import type { VariableValue } from './types.ts';
 
 export const CIS_BENCHMARKS = [
   'debian11',
@@ -16,6 +18,8 @@ export const CIS_BENCHMARKS = [
 ] as const;
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'must match ^[a-z0-9][a-z0-9_]*$');
+/** ComplianceAsCode ids may hold hyphens (`service_avahi-daemon_disabled`). */
+const CacId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a ComplianceAsCode rule id');
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
 const Section = z.string().regex(/^\d+(\.\d+)*$/, 'must be a section id like "5.1.20"');
 const RefList = z.array(z.string().min(1)).min(1, 'must list at least one id');
@@ -25,7 +29,7 @@ export const ReferencesSchema = z.strictObject({
   stig: RefList.optional(),
   nist_800_53: RefList.optional(),
   pci_dss_4: RefList.optional(),
-  cac: z.union([Id, z.array(Id).min(1)]).optional(),
+  cac: z.union([CacId, z.array(CacId).min(1)]).optional(),
 });
 
 export const PlatformSchema = z.strictObject({
@@ -47,7 +51,7 @@ export const CheckSchemaForDocs: z.ZodType = z.lazy(() =>
   z.union([
     ...METHODS.map((m) => {
       const shape: Record<string, z.ZodType> = { method: z.literal(m.name) };
-      for (const [k, s] of Object.entries(m.params.shape as Record<string, z.ZodType>)) {
+      for (const [k, s] of Object.entries(m.params.shape)) {
         shape[k] = s instanceof z.ZodOptional ? z.union([s.unwrap() as z.ZodType, VarRefSchema]).optional() : z.union([s, VarRefSchema]);
       }
       return z.strictObject(shape);
@@ -59,43 +63,49 @@ export const CheckSchemaForDocs: z.ZodType = z.lazy(() =>
 );
 
 type PathSeg = string | number;
+type AddIssue = (path: PathSeg[], message: string) => void;
 
-/** Validates a check tree with one precise message per problem (a zod union would only say "invalid"). */
-function validateCheck(node: unknown, path: PathSeg[], add: (path: PathSeg[], message: string) => void): void {
+function hasVarRef(node: unknown): boolean {
+  if (isVarRef(node)) return true;
+  if (Array.isArray(node)) return node.some(hasVarRef);
+  if (typeof node === 'object' && node !== null) return Object.values(node).some(hasVarRef);
+  return false;
+}
+
+function validateLeaf(obj: Record<string, unknown>, path: PathSeg[], add: AddIssue, defaults: Readonly<Record<string, unknown>>): void {
+  const m = typeof obj.method === 'string' ? methodByName(obj.method) : undefined;
+  if (!m) {
+    add([...path, 'method'], `unknown method ${JSON.stringify(obj.method)}`);
+    return;
+  }
+  const { method: _m, ...raw } = obj;
+  // Variables are checked with their defaults in place: the default must fit the parameter it feeds.
+  const params = substitute(raw, defaults as Record<string, VariableValue>);
+  if (hasVarRef(params)) return; // an undeclared variable, reported by the semantic checks
+  const r = m.params.safeParse(params);
+  if (!r.success) {
+    for (const i of r.error.issues) {
+      if (i.code === 'unrecognized_keys') for (const k of i.keys) add([...path, ...(i.path as PathSeg[]), k], 'unknown field');
+      else add([...path, ...(i.path as PathSeg[])], issueMessage(i));
+    }
+    return;
+  }
+  const problem = m.check(params);
+  if (problem !== undefined) add(path, problem);
+}
+
+/**
+ * Validates a check tree with one precise message per problem (a zod union would only say "invalid").
+ * `defaults` are the rule's variable defaults, substituted for `{var}` references before validation.
+ */
+export function validateCheck(node: unknown, path: PathSeg[], add: AddIssue, defaults: Readonly<Record<string, unknown>>): void {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
     add(path, 'expected a check: {method: …}, {all: […]}, {any: […]} or {not: …}');
     return;
   }
   const obj = node as Record<string, unknown>;
+  if ('method' in obj) return validateLeaf(obj, path, add, defaults);
   const keys = Object.keys(obj);
-  if ('method' in obj) {
-    const m = typeof obj.method === 'string' ? methodByName(obj.method) : undefined;
-    if (!m) {
-      add([...path, 'method'], `unknown method ${JSON.stringify(obj.method)}`);
-      return;
-    }
-    const { method: _m, ...params } = obj;
-    const varKeys = Object.keys(params).filter((k) => isVarRef(params[k]));
-    const concrete = Object.fromEntries(Object.entries(params).filter(([k]) => !varKeys.includes(k)));
-    const shape = m.params.shape as Record<string, z.ZodType>;
-    const schema =
-      varKeys.length > 0
-        ? z.strictObject(Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, varKeys.includes(k) ? s.optional() : s])))
-        : m.params;
-    const r = schema.safeParse(concrete);
-    if (!r.success) {
-      for (const i of r.error.issues) {
-        if (i.code === 'unrecognized_keys') for (const k of i.keys) add([...path, ...(i.path as PathSeg[]), k], 'unknown field');
-        else add([...path, ...(i.path as PathSeg[])], issueMessage(i));
-      }
-      return;
-    }
-    if (varKeys.length === 0) {
-      const problem = m.check(concrete);
-      if (problem !== undefined) add(path, problem);
-    }
-    return;
-  }
   const combinators = keys.filter((k) => k === 'all' || k === 'any' || k === 'not');
   if (combinators.length !== 1 || keys.length !== 1) {
     add(path, 'a check node needs exactly one of method, all, any, not');
@@ -103,12 +113,12 @@ function validateCheck(node: unknown, path: PathSeg[], add: (path: PathSeg[], me
   }
   const k = combinators[0] ?? 'all';
   const v = obj[k];
-  if (k === 'not') return validateCheck(v, [...path, 'not'], add);
+  if (k === 'not') return validateCheck(v, [...path, 'not'], add, defaults);
   if (!Array.isArray(v) || v.length === 0) {
     add([...path, k], 'expected a non-empty array of checks');
     return;
   }
-  v.forEach((child, i) => validateCheck(child, [...path, k, i], add));
+  v.forEach((child, i) => validateCheck(child, [...path, k, i], add, defaults));
 }
 
 /** A zod issue as our message: zod's text without its "Invalid input: " preamble. */
@@ -116,10 +126,6 @@ export function issueMessage(i: z.core.$ZodIssue): string {
   if (i.code === 'invalid_value') return `expected one of ${i.values.map((v) => String(v)).join(', ')}`;
   return i.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
 }
-
-const CheckSlot = z.unknown().superRefine((v, ctx) => {
-  validateCheck(v, [], (path, message) => ctx.addIssue({ code: 'custom', message, path }));
-});
 
 function ruleSchema(check: z.ZodType) {
   return z.strictObject({
@@ -139,8 +145,8 @@ function ruleSchema(check: z.ZodType) {
   });
 }
 
-/** What the loader validates with. */
-export const RuleFileSchema = ruleSchema(CheckSlot);
+/** What the loader validates with; check trees are validated separately by validateCheck. */
+export const RuleFileSchema = ruleSchema(z.unknown());
 export type RuleFile = z.output<typeof RuleFileSchema>;
 
 /** What docs/rule.schema.json is generated from. */

@@ -35,7 +35,9 @@ const SERVER_HOST_KEY_ALGOS: Record<string, ServerHostKeyAlgorithm[]> = {
  * key is not reported as mismatched just because it also offers ed25519.
  */
 export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[]): ServerHostKeyAlgorithm[] {
-  const algos = entries.filter((e) => e.marker !== 'revoked').flatMap((e) => SERVER_HOST_KEY_ALGOS[e.keyType] ?? []);
+  const algos = entries
+    .filter((e) => e.marker !== 'revoked')
+    .flatMap((e) => SERVER_HOST_KEY_ALGOS[e.keyType] ?? []);
   return [...new Set(algos)];
 }
 
@@ -60,18 +62,40 @@ export function decideHostKey(
   if (policy.fingerprint !== undefined) {
     const pinned = normaliseFingerprint(policy.fingerprint);
     if (pinned === undefined) {
-      return { ok: false, error: new TransportError('host_key_mismatch', `invalid pinned fingerprint for ${target}: expected SHA256:<base64>`) };
+      return {
+        ok: false,
+        error: new TransportError(
+          'host_key_mismatch',
+          `invalid pinned fingerprint for ${target}: expected SHA256:<base64>`,
+        ),
+      };
     }
     if (pinned === fingerprint) return { ok: true, info: { keyType, fingerprint, status: 'pinned' } };
     return { ok: false, error: mismatch(target, [pinned], fingerprint, keyType) };
   }
   if (entries.some((e) => e.marker === 'revoked' && e.key.equals(offered))) {
-    return { ok: false, error: new TransportError('host_key_mismatch', `host key ${fingerprint} of ${target} is marked @revoked`, { offered: fingerprint }) };
+    return {
+      ok: false,
+      error: new TransportError(
+        'host_key_mismatch',
+        `host key ${fingerprint} of ${target} is marked @revoked`,
+        { offered: fingerprint },
+      ),
+    };
   }
   const known = entries.filter((e) => e.marker === undefined);
-  if (known.some((e) => e.key.equals(offered))) return { ok: true, info: { keyType, fingerprint, status: 'known' } };
+  if (known.some((e) => e.key.equals(offered)))
+    return { ok: true, info: { keyType, fingerprint, status: 'known' } };
   if (known.length > 0) {
-    return { ok: false, error: mismatch(target, known.map((e) => sha256Fingerprint(e.key)), fingerprint, keyType) };
+    return {
+      ok: false,
+      error: mismatch(
+        target,
+        known.map((e) => sha256Fingerprint(e.key)),
+        fingerprint,
+        keyType,
+      ),
+    };
   }
   if (policy.acceptNew) return { ok: true, info: { keyType, fingerprint, status: 'accepted_new' } };
   const where = policy.knownHostsFile ? ` in ${policy.knownHostsFile}` : '';
@@ -87,13 +111,22 @@ export function decideHostKey(
 }
 
 /** Loads the policy's known_hosts entries for one host (once per connection). */
-export async function loadHostEntries(policy: HostKeyPolicy, host: string, port: number): Promise<KnownHostEntry[]> {
+export async function loadHostEntries(
+  policy: HostKeyPolicy,
+  host: string,
+  port: number,
+): Promise<KnownHostEntry[]> {
   if (policy.fingerprint !== undefined || policy.knownHostsFile === undefined) return [];
   return entriesFor(await readKnownHosts(policy.knownHostsFile), host, port);
 }
 
 /** Records a newly accepted key in the policy's known_hosts file, if it has one. */
-export async function recordNewHostKey(policy: HostKeyPolicy, host: string, port: number, key: Buffer): Promise<void> {
+export async function recordNewHostKey(
+  policy: HostKeyPolicy,
+  host: string,
+  port: number,
+  key: Buffer,
+): Promise<void> {
   if (policy.knownHostsFile === undefined || policy.fingerprint !== undefined) return;
   await appendKnownHost(policy.knownHostsFile, host, port, keyTypeOf(key), key);
 }

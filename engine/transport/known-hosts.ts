@@ -30,7 +30,13 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
     }
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return;
-    entries.push({ ...(marker ? { marker } : {}), hosts, keyType, key: Buffer.from(b64, 'base64'), line: i + 1 });
+    entries.push({
+      ...(marker ? { marker } : {}),
+      hosts,
+      keyType,
+      key: Buffer.from(b64, 'base64'),
+      line: i + 1,
+    });
   });
   return entries;
 }
@@ -41,7 +47,10 @@ export function knownHostsName(host: string, port: number): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -84,7 +93,13 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
 }
 
 /** Appends a plain (unhashed) entry, creating the file 0600 and its directory 0700 when missing. */
-export async function appendKnownHost(file: string, host: string, port: number, keyType: string, key: Buffer): Promise<void> {
+export async function appendKnownHost(
+  file: string,
+  host: string,
+  port: number,
+  keyType: string,
+  key: Buffer,
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';
   try {
@@ -93,5 +108,7 @@ export async function appendKnownHost(file: string, host: string, port: number, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await appendFile(file, `${prefix}${knownHostsName(host, port)} ${keyType} ${key.toString('base64')}\n`, { mode: 0o600 });
+  await appendFile(file, `${prefix}${knownHostsName(host, port)} ${keyType} ${key.toString('base64')}\n`, {
+    mode: 0o600,
+  });
 }

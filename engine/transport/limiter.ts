@@ -10,7 +10,8 @@ export class ChannelLimiter {
   private readonly waiters: Array<() => void> = [];
 
   constructor(private limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('channel limit must be a positive integer');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('channel limit must be a positive integer');
   }
 
   get current(): number {

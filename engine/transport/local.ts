@@ -19,10 +19,18 @@ export class LocalTransport implements Transport {
     const err = new OutputCollector(cap);
     return new Promise((resolve, reject) => {
       // Own process group, so a timeout kills the whole pipeline and not just the shell.
-      const child = spawn('sh', ['-c', command], { stdio: 'pipe', detached: true, env: this.defaults.env ?? process.env });
+      const child = spawn('sh', ['-c', command], {
+        stdio: 'pipe',
+        detached: true,
+        env: this.defaults.env ?? process.env,
+      });
       let failed = false;
       const deadline = armDeadline(
-        { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), what: 'local command' },
+        {
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          what: 'local command',
+        },
         (e) => {
           failed = true;
           if (child.pid !== undefined) {

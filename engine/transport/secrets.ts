@@ -6,9 +6,7 @@ import type { Readable, Writable } from 'node:stream';
  * "value" variant: a secret on the command line would show in `ps` and shell history.
  */
 export type SecretSource =
-  | { kind: 'env'; name: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'prompt'; prompt: string };
+  { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'prompt'; prompt: string };
 
 export interface PromptIO {
   stdin: Readable;
@@ -20,11 +18,16 @@ export class SecretError extends Error {
 }
 
 /** Resolves a secret. A trailing newline of a file is dropped (editors add one). */
-export async function readSecret(source: SecretSource, env: NodeJS.ProcessEnv, io?: PromptIO): Promise<string> {
+export async function readSecret(
+  source: SecretSource,
+  env: NodeJS.ProcessEnv,
+  io?: PromptIO,
+): Promise<string> {
   switch (source.kind) {
     case 'env': {
       const v = env[source.name];
-      if (v === undefined || v === '') throw new SecretError(`environment variable ${source.name} is not set`);
+      if (v === undefined || v === '')
+        throw new SecretError(`environment variable ${source.name} is not set`);
       return v;
     }
     case 'file':

@@ -19,7 +19,11 @@ export function parsePrivateKey(creds: SshCredentials): ParsedKey | undefined {
   const parsed = ssh2.utils.parseKey(creds.privateKey, creds.passphrase);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase|decrypt/i.test(parsed.message);
-    const why = !encrypted ? 'it is not a supported private key' : creds.passphrase === undefined ? 'it is encrypted and no passphrase was given' : 'the passphrase is wrong';
+    const why = !encrypted
+      ? 'it is not a supported private key'
+      : creds.passphrase === undefined
+        ? 'it is encrypted and no passphrase was given'
+        : 'the passphrase is wrong';
     throw new TransportError('auth_failed', `cannot use the private key: ${why}`);
   }
   return parsed;
@@ -44,6 +48,7 @@ export function authMethods(creds: SshCredentials, key: ParsedKey | undefined): 
       },
     });
   }
-  if (methods.length === 0) throw new TransportError('auth_failed', 'no credential given: need a private key or a password');
+  if (methods.length === 0)
+    throw new TransportError('auth_failed', 'no credential given: need a private key or a password');
   return methods;
 }

@@ -16,7 +16,11 @@ export class ChannelOpenError extends Error {
  * callback, synchronously: a short command's exit-status and close can arrive in the same TCP read as
  * the exec confirmation, and ssh2 emits them as plain events that a later listener would miss.
  */
-export function execOnChannel(client: Client, command: string, opts: ExecOptions & { target: string }): Promise<ExecResult> {
+export function execOnChannel(
+  client: Client,
+  command: string,
+  opts: ExecOptions & { target: string },
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, (err, stream) => {
@@ -39,7 +43,11 @@ function collectChannel(stream: ClientChannel, opts: ExecOptions & { target: str
     let exitSignal: string | undefined;
     let sawExit = false;
     const deadline = armDeadline(
-      { ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}), what: `command on ${opts.target}` },
+      {
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        what: `command on ${opts.target}`,
+      },
       (e) => {
         // Ask the server to kill the process (OpenSSH >= 7.9 honours it), then drop the channel.
         try {
@@ -66,7 +74,12 @@ function collectChannel(stream: ClientChannel, opts: ExecOptions & { target: str
       deadline.clear();
       if (!sawExit) {
         const said = err.toBuffer().toString('utf8').trim().split('\n')[0] ?? '';
-        reject(new TransportError('channel_failed', `channel on ${opts.target} closed without an exit status${said ? `: ${said}` : ' (connection lost?)'}`));
+        reject(
+          new TransportError(
+            'channel_failed',
+            `channel on ${opts.target} closed without an exit status${said ? `: ${said}` : ' (connection lost?)'}`,
+          ),
+        );
         return;
       }
       const truncated = out.truncated || err.truncated;

@@ -1,6 +1,15 @@
 import { TransportError } from './types.ts';
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EADDRNOTAVAIL',
+]);
 
 interface Ssh2Error extends Error {
   level?: string;
@@ -16,13 +25,24 @@ export function mapConnectError(err: unknown, target: string, username: string):
   if (err instanceof TransportError) return err;
   const e = (err instanceof Error ? err : new Error(String(err))) as Ssh2Error;
   if (e.level === 'client-authentication') {
-    return new TransportError('auth_failed', `authentication as ${username} to ${target} failed: the server refused every offered credential`);
+    return new TransportError(
+      'auth_failed',
+      `authentication as ${username} to ${target} failed: the server refused every offered credential`,
+    );
   }
   if (e.level === 'client-timeout') {
     return new TransportError('timeout', `timed out waiting for the SSH handshake with ${target}`);
   }
-  if (e.level === 'client-socket' || e.level === 'client-dns' || (e.code !== undefined && UNREACHABLE_CODES.has(e.code))) {
-    return new TransportError('unreachable', `cannot reach ${target}: ${e.code ?? e.message}`, e.code ? { errno: e.code } : {});
+  if (
+    e.level === 'client-socket' ||
+    e.level === 'client-dns' ||
+    (e.code !== undefined && UNREACHABLE_CODES.has(e.code))
+  ) {
+    return new TransportError(
+      'unreachable',
+      `cannot reach ${target}: ${e.code ?? e.message}`,
+      e.code ? { errno: e.code } : {},
+    );
   }
   return new TransportError('protocol_error', `SSH protocol error with ${target}: ${e.message}`);
 }

@@ -1,7 +1,14 @@
 import ssh2 from 'ssh2';
 import type { Client, ConnectConfig } from 'ssh2';
 import { abortedError, armDeadline } from './deadline.ts';
-import { decideHostKey, loadHostEntries, preferredHostKeyAlgorithms, recordNewHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key.ts';
+import {
+  decideHostKey,
+  loadHostEntries,
+  preferredHostKeyAlgorithms,
+  recordNewHostKey,
+  type HostKeyInfo,
+  type HostKeyPolicy,
+} from './host-key.ts';
 import { backoffMs, ChannelLimiter, sleep } from './limiter.ts';
 import { authMethods, parsePrivateKey, type SshCredentials } from './ssh-auth.ts';
 import { ChannelOpenError, execOnChannel } from './ssh-channel.ts';
@@ -56,7 +63,10 @@ export class SshTransport implements Transport {
         if (!(err instanceof ChannelOpenError)) throw err;
         release();
         if (!isChannelRefusal(err.cause) || attempt >= CHANNEL_RETRIES) {
-          throw new TransportError('channel_failed', `cannot open a channel on ${this.target}: ${err.message}`);
+          throw new TransportError(
+            'channel_failed',
+            `cannot open a channel on ${this.target}: ${err.message}`,
+          );
         }
         // The server is at its session limit: what is open now is what it allows.
         this.limiter.refused();
@@ -103,7 +113,9 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
     readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     keepaliveInterval: 0,
     // ssh2 skips a `prepend` already in its default list, so remove first: key order is the apply order.
-    ...(prefer.length ? { algorithms: { serverHostKey: { remove: prefer, prepend: prefer, append: [] } } } : {}),
+    ...(prefer.length
+      ? { algorithms: { serverHostKey: { remove: prefer, prepend: prefer, append: [] } } }
+      : {}),
     hostVerifier: (key: Buffer): boolean => {
       const d = decideHostKey(opts.hostKey, entries, key, `${opts.host}:${port}`);
       if (!d.ok) {
@@ -128,12 +140,20 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
       } else resolve();
     };
     const deadline = armDeadline(
-      { timeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}), what: `connecting to ${target}` },
+      {
+        timeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        what: `connecting to ${target}`,
+      },
       (err) => settle(err),
     );
     client.once('ready', () => settle());
     client.on('error', (err) => settle(rejection ?? mapConnectError(err, target, opts.username)));
-    client.once('close', () => settle(rejection ?? new TransportError('unreachable', `connection to ${target} closed during the handshake`)));
+    client.once('close', () =>
+      settle(
+        rejection ?? new TransportError('unreachable', `connection to ${target} closed during the handshake`),
+      ),
+    );
     client.connect(config);
   });
 
@@ -144,6 +164,13 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshTransport>
     client.destroy();
     throw new TransportError('protocol_error', `no host key was verified for ${target}`);
   }
-  if (accepted.info.status === 'accepted_new') await recordNewHostKey(opts.hostKey, opts.host, port, accepted.key);
-  return new SshTransport(target, accepted.info, client, new ChannelLimiter(opts.maxChannels ?? DEFAULT_MAX_CHANNELS), opts.maxOutputBytes);
+  if (accepted.info.status === 'accepted_new')
+    await recordNewHostKey(opts.hostKey, opts.host, port, accepted.key);
+  return new SshTransport(
+    target,
+    accepted.info,
+    client,
+    new ChannelLimiter(opts.maxChannels ?? DEFAULT_MAX_CHANNELS),
+    opts.maxOutputBytes,
+  );
 }

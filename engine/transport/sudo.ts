@@ -10,8 +10,14 @@ export interface SudoOptions {
 /** sudo's own diagnostics (kept in English by `LC_ALL=C`), used only to word the refusal. */
 const REASONS: Array<[RegExp, string]> = [
   [/^sudo: (a )?password is required/m, 'sudo needs a password and none was given'],
-  [/^sudo: (\d+ )?incorrect password attempts?|^sudo: no password was provided/m, 'the sudo password was rejected'],
-  [/is not in the sudoers file|^Sorry, user .* (is not allowed|may not run sudo)/m, 'the user is not allowed to use sudo'],
+  [
+    /^sudo: (\d+ )?incorrect password attempts?|^sudo: no password was provided/m,
+    'the sudo password was rejected',
+  ],
+  [
+    /is not in the sudoers file|^Sorry, user .* (is not allowed|may not run sudo)/m,
+    'the user is not allowed to use sudo',
+  ],
   [/^sudo: a terminal is required/m, 'sudo requires a terminal (requiretty) for this user'],
   [/sudo: (command )?not found/m, 'sudo is not installed'],
 ];
@@ -46,15 +52,24 @@ export class SudoTransport implements Transport {
     const { password } = this.options;
     let stdin = options.stdin;
     if (password !== undefined) {
-      if (password.includes('\n')) throw new TransportError('sudo_refused', 'the sudo password contains a newline');
-      stdin = Buffer.concat([Buffer.from(`${password}\n`), stdin === undefined ? Buffer.alloc(0) : Buffer.from(stdin)]);
+      if (password.includes('\n'))
+        throw new TransportError('sudo_refused', 'the sudo password contains a newline');
+      stdin = Buffer.concat([
+        Buffer.from(`${password}\n`),
+        stdin === undefined ? Buffer.alloc(0) : Buffer.from(stdin),
+      ]);
     }
-    const result = await this.inner.exec(this.wrap(command), { ...options, ...(stdin !== undefined ? { stdin } : {}) });
+    const result = await this.inner.exec(this.wrap(command), {
+      ...options,
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
     const marker = Buffer.from(`${this.sentinel}\n`);
     const at = result.stderr.indexOf(marker);
     if (at < 0) {
       const stderr = result.stderr.toString('utf8');
-      const reason = REASONS.find(([re]) => re.test(stderr))?.[1] ?? `sudo did not run the command (exit ${result.code}): ${stderr.trim().split('\n')[0] ?? ''}`;
+      const reason =
+        REASONS.find(([re]) => re.test(stderr))?.[1] ??
+        `sudo did not run the command (exit ${result.code}): ${stderr.trim().split('\n')[0] ?? ''}`;
       throw new TransportError('sudo_refused', `sudo on ${this.inner.target} refused: ${reason}`);
     }
     const stderr = Buffer.concat([result.stderr.subarray(0, at), result.stderr.subarray(at + marker.length)]);

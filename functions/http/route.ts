@@ -1,12 +1,18 @@
 import type { z } from 'zod';
 import type { Db } from '../../core/db/types.ts';
+import type { IdentityRuntime } from '../../core/identity/runtime.ts';
 import type { Logger } from '../../core/log.ts';
+import type { RouteAccess } from '../../core/rbac/permissions.ts';
 import type { BuildInfo } from '../../core/version.ts';
+import type { Principal } from '../auth/principal.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A permission from the registry (`category:action`), or `public` for routes open to anyone. */
-export type Permission = 'public' | `${string}:${string}`;
+/**
+ * What a route requires: a permission from the registry (core/rbac/permissions.ts), `authenticated`
+ * (any signed-in principal acting on its own account) or `public`.
+ */
+export type Permission = RouteAccess;
 
 /** What the runtime hands every request: the same shape on Node and workerd. */
 export interface AppServices {
@@ -14,6 +20,12 @@ export interface AppServices {
   runtimeVersion: string;
   buildInfo: BuildInfo;
   log: Logger;
+  identity: IdentityRuntime;
+}
+
+/** Facts about the connection that only the runtime knows (never read from spoofable headers on Node). */
+export interface RequestInfo {
+  clientIp: string;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -25,6 +37,9 @@ export interface RouteContext<P, Q, B> {
   log: Logger;
   correlationId: string;
   services: AppServices;
+  /** Who is calling: set for every non-public route (the app answers 401 before the handler otherwise). */
+  principal: Principal | undefined;
+  clientIp: string;
   /** Every route the app serves (the OpenAPI document is built from these). */
   routes: readonly AnyRoute[];
 }
@@ -44,6 +59,10 @@ export interface RouteDef<
   /** itty-router pattern, e.g. `/api/v1/hosts/:id`. */
   path: string;
   permission: Permission;
+  /** Also open to a restricted session (signed in, but MFA enrolment required by policy). */
+  allowRestricted?: boolean;
+  /** Refused to API tokens: only a signed-in user may do this (passwords, MFA, making tokens). */
+  sessionOnly?: boolean;
   summary: string;
   tags: string[];
   params?: PS;

@@ -47,14 +47,34 @@ export async function toRequest(
   return new Request(url, { method, headers, ...(body && body.length > 0 ? { body } : {}) });
 }
 
+/** Headers#getSetCookie (Node 20+), typed loosely because the workerd types in the editor lack it. */
+function setCookies(headers: Headers): string[] {
+  const h = headers as unknown as { getSetCookie?: () => string[] };
+  return h.getSetCookie?.() ?? [];
+}
+
 async function send(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
-  response.headers.forEach((value, key) => res.setHeader(key, value));
+  // Several Set-Cookie headers must stay several: setHeader per entry would keep only the last.
+  response.headers.forEach((value, key) => {
+    if (key !== 'set-cookie') res.setHeader(key, value);
+  });
+  const cookies = setCookies(response.headers);
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   if (!response.body) {
     res.end();
     return;
   }
   await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res);
+}
+
+/**
+ * The peer address of the TCP connection: the only client address Node can vouch for. Headers such as
+ * X-Forwarded-For are the client's to forge and are not read.
+ */
+export function clientAddress(req: IncomingMessage): string {
+  const addr = req.socket.remoteAddress ?? 'unknown';
+  return addr.startsWith('::ffff:') ? addr.slice('::ffff:'.length) : addr;
 }
 
 /** The Node request listener: static UI files, else the API app. */
@@ -66,7 +86,9 @@ export function nodeListener(options: AdapterOptions, scheme: 'http' | 'https') 
         const request = await toRequest(req, scheme, options.maxBodyBytes);
         const path = new URL(request.url).pathname;
         const isApi = API_PREFIXES.some((p) => path.startsWith(p));
-        response = (!isApi && options.staticFiles?.(request)) || (await options.app.fetch(request));
+        response =
+          (!isApi && options.staticFiles?.(request)) ||
+          (await options.app.fetch(request, undefined, { clientIp: clientAddress(req) }));
       } catch (err) {
         const apiErr = err instanceof ApiError ? err : new ApiError(400, 'bad_request', 'malformed request');
         response = withHeaders(errorResponse(apiErr, crypto.randomUUID()), securityHeaders('api'));

@@ -1,7 +1,84 @@
 import type { AnyRoute } from '../http/route.ts';
+import { listAuditRoute, exportAuditRoute } from './audit.ts';
+import { loginRoute, refreshRoute } from './auth/login.ts';
+import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
+import { mfaDisableRoute, mfaEnrolRoute, mfaRecoveryCodesRoute, mfaVerifyRoute } from './auth/mfa.ts';
+import { changePasswordRoute } from './auth/password.ts';
 import { health, live, ready } from './health.ts';
 import { openapi } from './openapi.ts';
+import {
+  createRoleRoute,
+  deleteRoleRoute,
+  getRoleRoute,
+  listPermissionsRoute,
+  listRolesRoute,
+  updateRoleRoute,
+} from './roles.ts';
+import { getMfaPolicyRoute, putMfaPolicyRoute } from './settings.ts';
+import {
+  createTokenRoute,
+  listAllTokensRoute,
+  listMyTokensRoute,
+  revokeAnyTokenRoute,
+  revokeMyTokenRoute,
+} from './tokens.ts';
+import { createUserRoute } from './users/create.ts';
+import { resetPasswordRoute } from './users/password.ts';
+import { getUserRoute, listUsersRoute } from './users/read.ts';
+import {
+  deleteUserRoute,
+  disableUserRoute,
+  enableUserRoute,
+  resetUserMfaRoute,
+  unlockUserRoute,
+} from './users/state.ts';
+import { setUserRolesRoute, updateUserRoute } from './users/update.ts';
 import { version } from './version.ts';
 
 /** Every route the API serves. A route exists only if it is listed here. */
-export const routes: AnyRoute[] = [health, version, live, ready, openapi];
+export const routes: AnyRoute[] = [
+  health,
+  version,
+  live,
+  ready,
+  openapi,
+  // auth: sessions, the caller's own account, MFA, API tokens
+  loginRoute,
+  refreshRoute,
+  logoutRoute,
+  meRoute,
+  updateMeRoute,
+  myPermissionsRoute,
+  changePasswordRoute,
+  mfaEnrolRoute,
+  mfaVerifyRoute,
+  mfaDisableRoute,
+  mfaRecoveryCodesRoute,
+  listMyTokensRoute,
+  createTokenRoute,
+  revokeMyTokenRoute,
+  // administration
+  listUsersRoute,
+  createUserRoute,
+  getUserRoute,
+  updateUserRoute,
+  deleteUserRoute,
+  setUserRolesRoute,
+  disableUserRoute,
+  enableUserRoute,
+  unlockUserRoute,
+  resetUserMfaRoute,
+  resetPasswordRoute,
+  listPermissionsRoute,
+  listRolesRoute,
+  createRoleRoute,
+  getRoleRoute,
+  updateRoleRoute,
+  deleteRoleRoute,
+  listAllTokensRoute,
+  revokeAnyTokenRoute,
+  listAuditRoute,
+  exportAuditRoute,
+  getMfaPolicyRoute,
+  putMfaPolicyRoute,
+];

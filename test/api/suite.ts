@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes/index.ts';
 import type { ApiTarget } from '../helpers/api-servers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { authSuite } from './auth-suite.ts';
 
 interface Envelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
@@ -111,5 +112,7 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
       for (const ops of Object.values(doc.paths))
         for (const op of Object.values(ops)) expect(op['x-permission']).toBeTruthy();
     });
+
+    authSuite(() => ({ api, t }));
   });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shellCommand, shq } from '../../engine/shell/quote.ts';
 
 describe('shq', () => {
-  it.each(["plain", "it's", "$(rm -rf /)", "a b\tc\n", "`x`;|&><*?", "'", "", "--flag=1"])(
+  it.each(['plain', "it's", '$(rm -rf /)', 'a b\tc\n', '`x`;|&><*?', "'", '', '--flag=1'])(
     'round-trips %j through a real sh',
     (arg) => {
       const out = execFileSync('sh', ['-c', `printf %s ${shq(arg)}`]).toString();

@@ -5,6 +5,7 @@ import { createApp, type App } from '../../functions/app.ts';
 import { ApiError, jsonResponse } from '../../functions/http/errors.ts';
 import { defineRoute } from '../../functions/http/route.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { testIdentityRuntime } from '../helpers/identity.ts';
 
 const echo = defineRoute({
   method: 'POST',
@@ -69,6 +70,7 @@ describe('createApp', () => {
         runtimeVersion: 'test',
         buildInfo: { version: 't', commit: 't', build_time: 't' },
         log,
+        identity: testIdentityRuntime(),
       },
       openDb: () => ({ db: t.db, release: async () => undefined }),
       maxBodyBytes: 64,

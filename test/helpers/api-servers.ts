@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
+import { newJwtPrivateKeyPem } from '../../core/node/keys.ts';
 import { BIN, cleanEnv, ROOT } from './cli.ts';
 import { fetcher, freePort, waitFor, type Fetch } from './net.ts';
 import { tempDir } from './tmp.ts';
@@ -12,6 +14,8 @@ export interface ApiTarget {
   fetch: Fetch;
   /** Output the process printed so far (logs). */
   output(): string;
+  /** The PEM of the key the server signs access tokens with (made up for this run). */
+  signingKeyPem: string;
   stop(): Promise<void>;
 }
 
@@ -77,7 +81,14 @@ export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarg
     30_000,
     `serve: ${output()}`,
   );
-  return { runtime: 'node', base, fetch: fetcher(base), output, stop: () => stopGroup(child) };
+  return {
+    runtime: 'node',
+    base,
+    fetch: fetcher(base),
+    output,
+    signingKeyPem: readFileSync(secrets.jwtPrivateKey, 'utf8'),
+    stop: () => stopGroup(child),
+  };
 }
 
 /**
@@ -94,9 +105,30 @@ function configWithoutAssets(): string {
   return file;
 }
 
+/**
+ * The worker's secrets for this run, as a dotenv file outside the checkout (wrangler --env-file): a fresh
+ * signing key and credential key, never committed anywhere. Extra vars (OPENWATCH_IDENTITY_*) go along.
+ */
+function secretsEnvFile(pem: string, vars: Record<string, string>): string {
+  const dir = tempDir('ow-workerd');
+  const file = join(dir, '.env');
+  const lines = [
+    `JWT_PRIVATE_KEY="${pem.trim().replace(/\n/g, '\\n')}"`,
+    `CREDENTIAL_KEY=${randomBytes(32).toString('base64')}`,
+    ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+  return file;
+}
+
 /** `wrangler dev`: the worker inside workerd, its Hyperdrive binding pointed at `dsn`. */
-export async function startWorkerd(dsn: string, options: { assets?: boolean } = {}): Promise<ApiTarget> {
+export async function startWorkerd(
+  dsn: string,
+  options: { assets?: boolean; vars?: Record<string, string> } = {},
+): Promise<ApiTarget> {
   const port = await freePort();
+  const signingKeyPem = newJwtPrivateKeyPem();
+  const envFile = secretsEnvFile(signingKeyPem, options.vars ?? {});
   const configArgs = options.assets === false ? ['--config', configWithoutAssets()] : [];
   // Hyperdrive insists on a password in the URL; trust-auth servers ignore it.
   const url = new URL(dsn);
@@ -106,6 +138,8 @@ export async function startWorkerd(dsn: string, options: { assets?: boolean } = 
     [
       'dev',
       ...configArgs,
+      '--env-file',
+      envFile,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -136,5 +170,5 @@ export async function startWorkerd(dsn: string, options: { assets?: boolean } = 
     60_000,
     `wrangler dev: ${output()}`,
   );
-  return { runtime: 'workerd', base, fetch: f, output, stop: () => stopGroup(child) };
+  return { runtime: 'workerd', base, fetch: f, output, signingKeyPem, stop: () => stopGroup(child) };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidAlive, run, runQuiet } from './sys.ts';
+import { pidAlive, run, runQuiet } from './sshd-sys.ts';
 
 /**
  * Network namespaces for test hosts. Each namespace takes a numbered slot, claimed with an atomic mkdir
@@ -82,14 +82,22 @@ export async function createNetns(): Promise<Netns> {
   const hostAddress = addr(slot, 1);
   const address = addr(slot, 2);
   try {
-    await run('ip', ['-batch', '-'], [
-      `netns add ${name}`,
-      `link add ${hostIf} type veth peer name ${nsIf} netns ${name}`,
-      `addr add ${hostAddress}/30 dev ${hostIf}`,
-      `link set ${hostIf} up`,
-      '',
-    ].join('\n'));
-    await run('ip', ['-n', name, '-batch', '-'], [`link set lo up`, `addr add ${address}/30 dev ${nsIf}`, `link set ${nsIf} up`, ''].join('\n'));
+    await run(
+      'ip',
+      ['-batch', '-'],
+      [
+        `netns add ${name}`,
+        `link add ${hostIf} type veth peer name ${nsIf} netns ${name}`,
+        `addr add ${hostAddress}/30 dev ${hostIf}`,
+        `link set ${hostIf} up`,
+        '',
+      ].join('\n'),
+    );
+    await run(
+      'ip',
+      ['-n', name, '-batch', '-'],
+      [`link set lo up`, `addr add ${address}/30 dev ${nsIf}`, `link set ${nsIf} up`, ''].join('\n'),
+    );
   } catch (err) {
     live.delete(slot);
     releaseSlotSync(slot);
@@ -113,7 +121,8 @@ export async function setNetnsSysctls(ns: Netns, sysctls: Record<string, string>
   const pairs = Object.entries(sysctls);
   if (pairs.length === 0) return;
   for (const [key] of pairs) {
-    if (!key.startsWith('net.')) throw new Error(`sysctl ${key} is not per-namespace; only net.* may differ per host`);
+    if (!key.startsWith('net.'))
+      throw new Error(`sysctl ${key} is not per-namespace; only net.* may differ per host`);
   }
   await run('ip', ['netns', 'exec', ns.name, 'sysctl', '-q', '-w', ...pairs.map(([k, v]) => `${k}=${v}`)]);
 }

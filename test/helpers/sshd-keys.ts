@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from './sys.ts';
+import { run } from './sshd-sys.ts';
 
 /** Key material shared by every host and user of one lab: generating keys is the slow part of a host. */
 export interface LabKeys {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidAlive, run, runQuiet } from './sys.ts';
+import { pidAlive, run, runQuiet } from './sshd-sys.ts';
 
 /**
  * Throw-away login users for the SSH tests. Root's ~/.bashrc on this kind of machine costs ~140 ms per
@@ -35,7 +35,8 @@ export function sweepStaleUsers(): void {
     const pid = Number(gecos.slice(COMMENT_PREFIX.length));
     if (Number.isInteger(pid) && !pidAlive(pid)) {
       runQuiet('userdel', [name]);
-      for (const f of readdirSync(SUDOERS_DIR)) if (f.startsWith(`openwatch-test-${pid}-`)) runQuiet('rm', ['-f', join(SUDOERS_DIR, f)]);
+      for (const f of readdirSync(SUDOERS_DIR))
+        if (f.startsWith(`openwatch-test-${pid}-`)) runQuiet('rm', ['-f', join(SUDOERS_DIR, f)]);
     }
   }
 }
@@ -45,7 +46,17 @@ let labSeq = 0;
 async function addUser(name: string, home: string, sudo: TestUser['sudo']): Promise<TestUser> {
   const password = randomBytes(12).toString('base64url');
   mkdirSync(home, { recursive: true, mode: 0o755 });
-  await run('useradd', ['-M', '-d', home, '-s', '/bin/sh', '-c', `${COMMENT_PREFIX}${process.pid}`, '-U', name]);
+  await run('useradd', [
+    '-M',
+    '-d',
+    home,
+    '-s',
+    '/bin/sh',
+    '-c',
+    `${COMMENT_PREFIX}${process.pid}`,
+    '-U',
+    name,
+  ]);
   const ids = (await run('id', ['-u', name])).trim();
   const gid = (await run('id', ['-g', name])).trim();
   chownSync(home, Number(ids), Number(gid));

@@ -61,7 +61,10 @@ function hashedName(name: string): string {
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 }
 
-function serverConfig(lab: SshLab, o: { address: string; port: number; id: string; hostKeys: string[]; extra: string[] }): string {
+function serverConfig(
+  lab: SshLab,
+  o: { address: string; port: number; id: string; hostKeys: string[]; extra: string[] },
+): string {
   return [
     `Port ${o.port}`,
     `ListenAddress ${o.address}`,
@@ -105,11 +108,15 @@ function killGroup(pid: number, sig: NodeJS.Signals): void {
 
 function waitListening(child: ChildProcess, logs: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`sshd did not start within ${START_TIMEOUT_MS} ms:\n${logs()}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`sshd did not start within ${START_TIMEOUT_MS} ms:\n${logs()}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = () => {
       if (/Server listening on/.test(logs())) done();
     };
-    const onExit = (code: number | null) => fail(new Error(`sshd exited (${code}) before listening:\n${logs()}`));
+    const onExit = (code: number | null) =>
+      fail(new Error(`sshd exited (${code}) before listening:\n${logs()}`));
     const cleanup = () => {
       clearTimeout(timer);
       child.stderr?.off('data', onData);
@@ -174,7 +181,15 @@ export class SshLab {
         const port = ns ? 22 : await freePort();
         const address = ns ? ns.address : '127.0.0.1';
         try {
-          return await this.spawnHost({ id, port, address, hostKeys, ns, mounts, extra: options.serverConfig ?? [] });
+          return await this.spawnHost({
+            id,
+            port,
+            address,
+            hostKeys,
+            ns,
+            mounts,
+            extra: options.serverConfig ?? [],
+          });
         } catch (err) {
           // A free port can be taken between probing and binding; only then is a retry useful.
           if (ns || attempt >= 3 || !/Bind to port|Cannot bind/.test(String(err))) throw err;
@@ -219,7 +234,10 @@ export class SshLab {
     const sshd = [SSHD, '-D', '-e', '-f', cfg];
     let argv = sshd;
     if (o.mounts.length > 0) {
-      const script = [...o.mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`), `exec ${sshd.map(shq).join(' ')}`].join(' && ');
+      const script = [
+        ...o.mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`),
+        `exec ${sshd.map(shq).join(' ')}`,
+      ].join(' && ');
       argv = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script];
     }
     if (o.ns) argv = ['ip', 'netns', 'exec', o.ns.name, ...argv];

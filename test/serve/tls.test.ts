@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from '../../functions/node/server.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { testIdentityRuntime } from '../helpers/identity.ts';
 
 function peerFingerprint(port: number, options: tls.ConnectionOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -40,6 +41,7 @@ describe('Node HTTPS listener', () => {
         runtimeVersion: process.version,
         buildInfo: { version: 't', commit: 't', build_time: 't' },
         log,
+        identity: testIdentityRuntime(),
       },
       openDb: () => ({ db: t.db, release: async () => undefined }),
     });

@@ -2,7 +2,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keyTypeOf, normaliseFingerprint, sha256Fingerprint } from '../../engine/transport/fingerprint.ts';
 import { decideHostKey, preferredHostKeyAlgorithms } from '../../engine/transport/host-key.ts';
-import { entriesFor, hostFieldMatches, knownHostsName, parseKnownHosts } from '../../engine/transport/known-hosts.ts';
+import {
+  entriesFor,
+  hostFieldMatches,
+  knownHostsName,
+  parseKnownHosts,
+} from '../../engine/transport/known-hosts.ts';
 
 function blob(type: string, body: string): Buffer {
   const t = Buffer.from(type);
@@ -73,11 +78,20 @@ describe('fingerprints', () => {
 });
 
 describe('host key decision', () => {
-  const entries = parseKnownHosts(`h ssh-ed25519 ${ed.toString('base64')}\nh ecdsa-sha2-nistp256 ${ec.toString('base64')}\n`);
+  const entries = parseKnownHosts(
+    `h ssh-ed25519 ${ed.toString('base64')}\nh ecdsa-sha2-nistp256 ${ec.toString('base64')}\n`,
+  );
 
   it('accepts any listed key type and prefers the known algorithms', () => {
-    expect(decideHostKey({}, entries, ec, 'h:22')).toMatchObject({ ok: true, info: { status: 'known', keyType: 'ecdsa-sha2-nistp256' } });
-    expect(preferredHostKeyAlgorithms(parseKnownHosts(`h ssh-rsa AAAA\n`))).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(decideHostKey({}, entries, ec, 'h:22')).toMatchObject({
+      ok: true,
+      info: { status: 'known', keyType: 'ecdsa-sha2-nistp256' },
+    });
+    expect(preferredHostKeyAlgorithms(parseKnownHosts(`h ssh-rsa AAAA\n`))).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ]);
   });
 
   it('names the expected and offered fingerprints on a mismatch', () => {
@@ -91,17 +105,33 @@ describe('host key decision', () => {
   });
 
   it('refuses unknown hosts unless accepting new keys, and a pin decides alone', () => {
-    expect(decideHostKey({}, [], ed, 'h:22')).toMatchObject({ ok: false, error: { code: 'host_key_unknown' } });
-    expect(decideHostKey({ acceptNew: true }, [], ed, 'h:22')).toMatchObject({ ok: true, info: { status: 'accepted_new' } });
-    expect(decideHostKey({ fingerprint: sha256Fingerprint(ed) }, [], ed, 'h:22')).toMatchObject({ ok: true, info: { status: 'pinned' } });
-    expect(decideHostKey({ fingerprint: sha256Fingerprint(ed), acceptNew: true }, [], ed2, 'h:22')).toMatchObject({
+    expect(decideHostKey({}, [], ed, 'h:22')).toMatchObject({
+      ok: false,
+      error: { code: 'host_key_unknown' },
+    });
+    expect(decideHostKey({ acceptNew: true }, [], ed, 'h:22')).toMatchObject({
+      ok: true,
+      info: { status: 'accepted_new' },
+    });
+    expect(decideHostKey({ fingerprint: sha256Fingerprint(ed) }, [], ed, 'h:22')).toMatchObject({
+      ok: true,
+      info: { status: 'pinned' },
+    });
+    expect(
+      decideHostKey({ fingerprint: sha256Fingerprint(ed), acceptNew: true }, [], ed2, 'h:22'),
+    ).toMatchObject({
       ok: false,
       error: { code: 'host_key_mismatch' },
     });
   });
 
   it('refuses a revoked key even when it is also listed', () => {
-    const revoked = parseKnownHosts(`h ssh-ed25519 ${ed.toString('base64')}\n@revoked h ssh-ed25519 ${ed.toString('base64')}\n`);
-    expect(decideHostKey({}, revoked, ed, 'h:22')).toMatchObject({ ok: false, error: { code: 'host_key_mismatch' } });
+    const revoked = parseKnownHosts(
+      `h ssh-ed25519 ${ed.toString('base64')}\n@revoked h ssh-ed25519 ${ed.toString('base64')}\n`,
+    );
+    expect(decideHostKey({}, revoked, ed, 'h:22')).toMatchObject({
+      ok: false,
+      error: { code: 'host_key_mismatch' },
+    });
   });
 });

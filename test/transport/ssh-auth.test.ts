@@ -50,7 +50,9 @@ describe('ssh authentication against a real sshd', () => {
   });
 
   it('decrypts an encrypted key with its passphrase', async () => {
-    expect(await whoami(opts({ privateKey: lab.keys.encryptedClientKey, passphrase: lab.keys.passphrase }))).toBe(lab.users.sudoNopasswd.name);
+    expect(
+      await whoami(opts({ privateKey: lab.keys.encryptedClientKey, passphrase: lab.keys.passphrase })),
+    ).toBe(lab.users.sudoNopasswd.name);
   });
 
   it('authenticates with a password', async () => {
@@ -69,13 +71,17 @@ describe('ssh authentication against a real sshd', () => {
   });
 
   it('reports auth_failed for a wrong password without echoing it', async () => {
-    const err = await failure(connectSsh(opts({ username: lab.users.noSudo.name, password: 'not-the-password' })));
+    const err = await failure(
+      connectSsh(opts({ username: lab.users.noSudo.name, password: 'not-the-password' })),
+    );
     expect(err.code).toBe('auth_failed');
     expect(err.message).not.toContain('not-the-password');
   });
 
   it('reports auth_failed for an encrypted key with a wrong or missing passphrase', async () => {
-    const wrong = await failure(connectSsh(opts({ privateKey: lab.keys.encryptedClientKey, passphrase: 'nope' })));
+    const wrong = await failure(
+      connectSsh(opts({ privateKey: lab.keys.encryptedClientKey, passphrase: 'nope' })),
+    );
     expect(wrong.code).toBe('auth_failed');
     expect(wrong.message).toMatch(/passphrase is wrong/);
     const missing = await failure(connectSsh(opts({ privateKey: lab.keys.encryptedClientKey })));
@@ -96,7 +102,9 @@ describe('ssh authentication against a real sshd', () => {
     const port = addr && typeof addr === 'object' ? addr.port : 0;
     try {
       const started = Date.now();
-      const err = await failure(connectSsh(opts({ port, privateKey: lab.keys.clientKey, connectTimeoutMs: 300 })));
+      const err = await failure(
+        connectSsh(opts({ port, privateKey: lab.keys.clientKey, connectTimeoutMs: 300 })),
+      );
       expect(err.code).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {

@@ -63,7 +63,9 @@ describe('ssh exec over one connection', () => {
   });
 
   it('returns binary, non-UTF-8 output byte for byte', async () => {
-    const r = await t.exec('printf "\\377\\376\\000\\200abc\\300"; head -c 65536 /dev/urandom > /tmp/.ow-bin-$$; cat /tmp/.ow-bin-$$; sha256sum < /tmp/.ow-bin-$$ >&2; rm -f /tmp/.ow-bin-$$');
+    const r = await t.exec(
+      'printf "\\377\\376\\000\\200abc\\300"; head -c 65536 /dev/urandom > /tmp/.ow-bin-$$; cat /tmp/.ow-bin-$$; sha256sum < /tmp/.ow-bin-$$ >&2; rm -f /tmp/.ow-bin-$$',
+    );
     expect([...r.stdout.subarray(0, 8)]).toEqual([0xff, 0xfe, 0x00, 0x80, 0x61, 0x62, 0x63, 0xc0]);
     const digest = createHash('sha256').update(r.stdout.subarray(8)).digest('hex');
     expect(r.stderr.toString()).toContain(digest);
@@ -78,7 +80,9 @@ describe('ssh exec over one connection', () => {
 
   it('runs 40 concurrent commands on one connection through the channel limiter', async () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => t.exec(`sleep 0.05; echo ${i}`)));
-    expect(results.map((r) => r.stdout.toString().trim())).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
+    expect(results.map((r) => r.stdout.toString().trim())).toEqual(
+      Array.from({ length: 40 }, (_, i) => String(i)),
+    );
   });
 
   it('without the limiter the same burst overruns MaxSessions; with it a low MaxSessions is survived', async () => {

@@ -28,7 +28,13 @@ function knownHosts(...lines: string[]): string {
 }
 
 function connect(hostKey: HostKeyPolicy) {
-  return connectSsh({ host: host.address, port: host.port, username: lab.users.sudoNopasswd.name, privateKey: lab.keys.clientKey, hostKey });
+  return connectSsh({
+    host: host.address,
+    port: host.port,
+    username: lab.users.sudoNopasswd.name,
+    privateKey: lab.keys.clientKey,
+    hostKey,
+  });
 }
 
 async function rejection(p: Promise<unknown>): Promise<TransportError> {
@@ -43,7 +49,11 @@ async function rejection(p: Promise<unknown>): Promise<TransportError> {
 describe('host key verification before authentication', () => {
   it('accepts a host listed in a plain known_hosts entry', async () => {
     const t = await connect({ knownHostsFile: knownHosts('# ours', host.knownHostsLine()) });
-    expect(t.hostKey).toMatchObject({ status: 'known', fingerprint: host.hostKeyFingerprint, keyType: 'ssh-ed25519' });
+    expect(t.hostKey).toMatchObject({
+      status: 'known',
+      fingerprint: host.hostKeyFingerprint,
+      keyType: 'ssh-ed25519',
+    });
     expect((await t.exec('echo ok')).stdout.toString()).toBe('ok\n');
     await t.close();
     // What the mismatch test relies on: sshd logs every accepted authentication.
@@ -57,7 +67,9 @@ describe('host key verification before authentication', () => {
   });
 
   it('negotiates the key type the file knows when the host has several', async () => {
-    const t = await connect({ knownHostsFile: knownHosts(host.knownHostsLine({ keyPath: lab.keys.ecdsaHostKeyPath })) });
+    const t = await connect({
+      knownHostsFile: knownHosts(host.knownHostsLine({ keyPath: lab.keys.ecdsaHostKeyPath })),
+    });
     expect(t.hostKey.keyType).toBe('ecdsa-sha2-nistp256');
     expect(t.hostKey.fingerprint).toBe(sha256Fingerprint(publicBlob(lab.keys.ecdsaHostKeyPath).blob));
     await t.close();
@@ -70,7 +82,9 @@ describe('host key verification before authentication', () => {
   });
 
   it('refuses an unknown host and names the offered fingerprint', async () => {
-    const err = await rejection(connect({ knownHostsFile: knownHosts('other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA') }));
+    const err = await rejection(
+      connect({ knownHostsFile: knownHosts('other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA') }),
+    );
     expect(err.code).toBe('host_key_unknown');
     expect(err.message).toContain(host.hostKeyFingerprint);
   });
@@ -91,7 +105,9 @@ describe('host key verification before authentication', () => {
     const file = knownHosts(host.knownHostsLine({ keyPath: lab.keys.otherHostKeyPath }));
     const expected = sha256Fingerprint(publicBlob(lab.keys.otherHostKeyPath).blob);
     const logBefore = host.log().length;
-    const err = await rejection(connect({ knownHostsFile: file, acceptNew: true }).then((t) => t.exec(`touch ${marker}`)));
+    const err = await rejection(
+      connect({ knownHostsFile: file, acceptNew: true }).then((t) => t.exec(`touch ${marker}`)),
+    );
     expect(err.code).toBe('host_key_mismatch');
     expect(err.message).toContain(expected);
     expect(err.message).toContain(host.hostKeyFingerprint);

@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 async function as(user: TestUser): Promise<SshTransport> {
-  const t = await connectSsh({ host: host.address, port: host.port, username: user.name, privateKey: lab.keys.clientKey, hostKey: { fingerprint: host.hostKeyFingerprint } });
+  const t = await connectSsh({
+    host: host.address,
+    port: host.port,
+    username: user.name,
+    privateKey: lab.keys.clientKey,
+    hostKey: { fingerprint: host.hostKeyFingerprint },
+  });
   open.push(t);
   return t;
 }
@@ -54,7 +60,9 @@ describe('sudo decorator', () => {
   });
 
   it('refuses a user that is not in sudoers', async () => {
-    const err = await rejection(new SudoTransport(await as(lab.users.noSudo), { password: lab.users.noSudo.password }).exec('id -u'));
+    const err = await rejection(
+      new SudoTransport(await as(lab.users.noSudo), { password: lab.users.noSudo.password }).exec('id -u'),
+    );
     expect(err.code).toBe('sudo_refused');
     expect(err.message).toMatch(/not allowed/);
   });
@@ -71,7 +79,9 @@ describe('sudo decorator', () => {
   });
 
   it('refuses a wrong sudo password', async () => {
-    const err = await rejection(new SudoTransport(await as(lab.users.sudoPassword), { password: 'wrong-password' }).exec('id -u'));
+    const err = await rejection(
+      new SudoTransport(await as(lab.users.sudoPassword), { password: 'wrong-password' }).exec('id -u'),
+    );
     expect(err.code).toBe('sudo_refused');
     expect(err.message).toMatch(/rejected/);
     expect(err.message).not.toContain('wrong-password');

@@ -45,20 +45,36 @@ export const shadowPolicy = defineMethod({
   facts: () => ['shadow'],
   evaluate(p, { read, now }) {
     const today = Math.floor(now.getTime() / 86_400_000);
-    const entries = parseShadow(read.text('shadow')).filter((s) => p.accounts === 'all' || hasPassword(s.hash));
+    const entries = parseShadow(read.text('shadow')).filter(
+      (s) => p.accounts === 'all' || hasPassword(s.hash),
+    );
     const bad: Evidence[] = [];
     for (const s of entries) {
       let v: string | null = FIELDS[p.field](s);
       if (v === '') v = null;
       else if (p.field === 'last_change') v = String(Number(v) - today);
-      const j = judge(`${s.name} ${p.field}${p.field === 'last_change' ? ' (days from today)' : ''}`, v, `/etc/shadow:${s.line}`, p);
+      const j = judge(
+        `${s.name} ${p.field}${p.field === 'last_change' ? ' (days from today)' : ''}`,
+        v,
+        `/etc/shadow:${s.line}`,
+        p,
+      );
       if (!j.ok) bad.push(j.evidence);
     }
     const { shown, more } = capList(bad, 10);
     const evidence: Evidence[] = shown;
-    if (more > 0) evidence.push({ source: '/etc/shadow', observed: `${more} more accounts`, expected: `${p.field} compliant` });
+    if (more > 0)
+      evidence.push({
+        source: '/etc/shadow',
+        observed: `${more} more accounts`,
+        expected: `${p.field} compliant`,
+      });
     if (bad.length === 0) {
-      evidence.push({ source: '/etc/shadow', observed: `${entries.length} account(s) checked`, expected: `every selected account's ${p.field} compliant` });
+      evidence.push({
+        source: '/etc/shadow',
+        observed: `${entries.length} account(s) checked`,
+        expected: `every selected account's ${p.field} compliant`,
+      });
     }
     return outcome(bad.length === 0, evidence);
   },
@@ -110,32 +126,52 @@ function systemAccounts(read: FactReader, exempt: ReadonlySet<string>): PasswdEn
 }
 
 /** Offending items of an assertion as evidence rows (source, observed). */
-function offenders(a: Assertion, read: FactReader, exempt: ReadonlySet<string>): { source: string; observed: string }[] {
+function offenders(
+  a: Assertion,
+  read: FactReader,
+  exempt: ReadonlySet<string>,
+): { source: string; observed: string }[] {
   const passwd = (): PasswdEntry[] => parsePasswd(fileText(read, PASSWD)).filter((e) => !exempt.has(e.name));
   const groups = () => parseGroup(fileText(read, GROUP)).filter((g) => !exempt.has(g.name));
   const row = (file: string, line: number, observed: string) => ({ source: `${file}:${line}`, observed });
   switch (a) {
     case 'no_uid0_except_root':
-      return passwd().filter((e) => e.uid === 0 && e.name !== 'root').map((e) => row(PASSWD, e.line, `${e.name} uid 0`));
+      return passwd()
+        .filter((e) => e.uid === 0 && e.name !== 'root')
+        .map((e) => row(PASSWD, e.line, `${e.name} uid 0`));
     case 'no_empty_passwords':
       return parseShadow(read.text('shadow'))
         .filter((s) => s.hash === '' && !exempt.has(s.name))
         .map((s) => row('/etc/shadow', s.line, `${s.name} has an empty password`));
     case 'all_shadowed':
-      return passwd().filter((e) => e.password !== 'x').map((e) => row(PASSWD, e.line, `${e.name} password field "${e.password === '' ? '' : '…'}"`));
+      return passwd()
+        .filter((e) => e.password !== 'x')
+        .map((e) => row(PASSWD, e.line, `${e.name} password field "${e.password === '' ? '' : '…'}"`));
     case 'no_duplicate_uids':
-      return [...duplicates(passwd(), (e) => String(e.uid))].map(([uid, es]) => row(PASSWD, es[0]?.line ?? 0, `uid ${uid}: ${es.map((e) => e.name).join(', ')}`));
+      return [...duplicates(passwd(), (e) => String(e.uid))].map(([uid, es]) =>
+        row(PASSWD, es[0]?.line ?? 0, `uid ${uid}: ${es.map((e) => e.name).join(', ')}`),
+      );
     case 'no_duplicate_usernames':
-      return [...duplicates(passwd(), (e) => e.name)].map(([n, es]) => row(PASSWD, es[1]?.line ?? 0, `user ${n} ×${es.length}`));
+      return [...duplicates(passwd(), (e) => e.name)].map(([n, es]) =>
+        row(PASSWD, es[1]?.line ?? 0, `user ${n} ×${es.length}`),
+      );
     case 'no_duplicate_gids':
-      return [...duplicates(groups(), (g) => String(g.gid))].map(([gid, gs]) => row(GROUP, gs[0]?.line ?? 0, `gid ${gid}: ${gs.map((g) => g.name).join(', ')}`));
+      return [...duplicates(groups(), (g) => String(g.gid))].map(([gid, gs]) =>
+        row(GROUP, gs[0]?.line ?? 0, `gid ${gid}: ${gs.map((g) => g.name).join(', ')}`),
+      );
     case 'no_duplicate_groupnames':
-      return [...duplicates(groups(), (g) => g.name)].map(([n, gs]) => row(GROUP, gs[1]?.line ?? 0, `group ${n} ×${gs.length}`));
+      return [...duplicates(groups(), (g) => g.name)].map(([n, gs]) =>
+        row(GROUP, gs[1]?.line ?? 0, `group ${n} ×${gs.length}`),
+      );
     case 'root_gid_0':
-      return passwd().filter((e) => e.name === 'root' && e.gid !== 0).map((e) => row(PASSWD, e.line, `root gid ${e.gid}`));
+      return passwd()
+        .filter((e) => e.name === 'root' && e.gid !== 0)
+        .map((e) => row(PASSWD, e.line, `root gid ${e.gid}`));
     case 'passwd_groups_exist': {
       const gids = new Set(parseGroup(fileText(read, GROUP)).map((g) => g.gid));
-      return passwd().filter((e) => !gids.has(e.gid)).map((e) => row(PASSWD, e.line, `${e.name} gid ${e.gid} not in /etc/group`));
+      return passwd()
+        .filter((e) => !gids.has(e.gid))
+        .map((e) => row(PASSWD, e.line, `${e.name} gid ${e.gid} not in /etc/group`));
     }
     case 'system_accounts_nologin':
       return systemAccounts(read, exempt)
@@ -160,7 +196,10 @@ export const accounts = defineMethod({
   evaluate(p, { read }) {
     const bad = offenders(p.assert, read, new Set(p.exempt ?? []));
     const expected = p.assert.replace(/_/g, ' ');
-    if (bad.length === 0) return outcome(true, [{ source: NEEDS[p.assert].join(', '), observed: 'no offending entries', expected }]);
+    if (bad.length === 0)
+      return outcome(true, [
+        { source: NEEDS[p.assert].join(', '), observed: 'no offending entries', expected },
+      ]);
     const { shown, more } = capList(bad, 10);
     const evidence: Evidence[] = shown.map((b) => ({ ...b, expected }));
     if (more > 0) evidence.push({ source: NEEDS[p.assert].join(', '), observed: `${more} more`, expected });
@@ -176,8 +215,13 @@ export const groupMembers = defineMethod({
     const allowed = new Set(p.allowed ?? []);
     const g = parseGroup(fileText(read, GROUP)).find((x) => x.name === p.group);
     const expected = `members of ${p.group} ⊆ [${[...allowed].join(', ')}]`;
-    if (!g) return outcome(true, [{ source: GROUP, observed: null, expected, note: `group ${p.group} does not exist` }]);
-    const primary = parsePasswd(fileText(read, PASSWD)).filter((e) => e.gid === g.gid).map((e) => e.name);
+    if (!g)
+      return outcome(true, [
+        { source: GROUP, observed: null, expected, note: `group ${p.group} does not exist` },
+      ]);
+    const primary = parsePasswd(fileText(read, PASSWD))
+      .filter((e) => e.gid === g.gid)
+      .map((e) => e.name);
     const members = [...new Set([...g.members, ...primary])];
     const bad = members.filter((m) => !allowed.has(m));
     return outcome(bad.length === 0, [

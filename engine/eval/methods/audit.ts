@@ -8,16 +8,19 @@ import type { FactReader } from '../reader.ts';
 function loadedRules(read: FactReader, control: boolean): LocatedRule[] {
   if (control) {
     const m = /^enabled\s+(\d+)/m.exec(read.text('audit_status'));
-    return m ? [{ rule: { kind: 'control', flag: '-e', value: m[1] ?? '' }, text: m[0], source: 'auditctl -s' }] : [];
+    return m
+      ? [{ rule: { kind: 'control', flag: '-e', value: m[1] ?? '' }, text: m[0], source: 'auditctl -s' }]
+      : [];
   }
-  return parseAuditRules('auditctl -l', read.text('audit_rules_loaded')).map((r) => ({ ...r, source: 'auditctl -l' }));
+  return read.parsed('audit_rules_loaded', 'audit', (t) =>
+    parseAuditRules('auditctl -l', t).map((r) => ({ ...r, source: 'auditctl -l' })),
+  );
 }
 
 function persistentRules(read: FactReader): LocatedRule[] {
-  return read
-    .bundle('audit_rules_d')
-    .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .flatMap((f) => parseAuditRules(f.path, f.text));
+  return read.derived('audit_rules_d', 'audit', (files) =>
+    [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).flatMap((f) => parseAuditRules(f.path, f.text)),
+  );
 }
 
 export const auditRule = defineMethod({
@@ -48,8 +51,20 @@ export const auditRule = defineMethod({
     const judgeSet = (label: string, rules: LocatedRule[]): void => {
       const cover = findCoverage(want, rules, p.match_key ?? false);
       ok &&= cover !== undefined;
-      if (cover) for (const c of cover) evidence.push({ source: c.source, observed: c.text, expected: `${label}: ${p.rule}` });
-      else evidence.push({ source: label === 'loaded' ? (want.kind === 'control' ? 'auditctl -s' : 'auditctl -l') : '/etc/audit/rules.d', observed: null, expected: `${label}: ${p.rule}` });
+      if (cover)
+        for (const c of cover)
+          evidence.push({ source: c.source, observed: c.text, expected: `${label}: ${p.rule}` });
+      else
+        evidence.push({
+          source:
+            label === 'loaded'
+              ? want.kind === 'control'
+                ? 'auditctl -s'
+                : 'auditctl -l'
+              : '/etc/audit/rules.d',
+          observed: null,
+          expected: `${label}: ${p.rule}`,
+        });
     };
     if (p.loaded !== false) judgeSet('loaded', loadedRules(read, want.kind === 'control'));
     if (p.persistent !== false) judgeSet('persistent', persistentRules(read));

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { fileKey } from '../../facts/keys.ts';
-import { bootloaderLines, cmdlineArg, grubDefaultArgs, splitCmdline, type CmdlineSource } from '../../parsers/cmdline.ts';
+import {
+  bootloaderLines,
+  cmdlineArg,
+  cmdlineArgIndex,
+  grubDefaultArgs,
+  splitCmdline,
+  type CmdlineSource,
+} from '../../parsers/cmdline.ts';
 import type { Evidence } from '../../types.ts';
 import { compare, CmpValueSchema, describeComparator, OpSchema } from '../compare.ts';
 import { defineMethod } from '../method.ts';
@@ -17,10 +24,18 @@ export const kernelCmdline = defineMethod({
     expect: z.enum(['present', 'absent']).optional(),
     source: z.enum(['running', 'bootloader', 'grub_default', 'both']).optional(),
   }),
-  check: (p) => (p.value !== undefined ? checkComparator({ op: p.op, value: p.value }) : p.op ? 'op needs a value' : undefined),
+  check: (p) =>
+    p.value !== undefined
+      ? checkComparator({ op: p.op, value: p.value })
+      : p.op
+        ? 'op needs a value'
+        : undefined,
   facts(p) {
     const s = p.source ?? 'both';
-    return [...(s === 'running' || s === 'both' ? [fileKey('/proc/cmdline')] : []), ...(s !== 'running' ? ['bootloader'] : [])];
+    return [
+      ...(s === 'running' || s === 'both' ? [fileKey('/proc/cmdline')] : []),
+      ...(s !== 'running' ? ['bootloader'] : []),
+    ];
   },
   evaluate(p, { read }) {
     const s = p.source ?? 'both';
@@ -34,24 +49,38 @@ export const kernelCmdline = defineMethod({
       const files = read.bundle('bootloader');
       const boot = s === 'grub_default' ? grubDefaultArgs(files) : bootloaderLines(files);
       if (boot.length === 0) {
-        throw new FactUnavailable('bootloader', s === 'grub_default' ? 'no GRUB_CMDLINE_LINUX found' : 'no readable kernel entries in grub.cfg or BLS entries');
+        throw new FactUnavailable(
+          'bootloader',
+          s === 'grub_default'
+            ? 'neither /etc/default/grub nor /etc/default/grub.d/*.cfg is readable'
+            : 'no readable kernel entries in grub.cfg or BLS entries',
+        );
       }
       lines.push(...boot);
     }
     const expect = p.expect ?? 'present';
     const expected =
-      expect === 'absent' ? `${p.arg} absent` : p.value !== undefined ? `${p.arg} ${describeComparator(p.op ?? '==', p.value)}` : `${p.arg} present`;
+      expect === 'absent'
+        ? `${p.arg} absent`
+        : p.value !== undefined
+          ? `${p.arg} ${describeComparator(p.op ?? '==', p.value)}`
+          : `${p.arg} present`;
     let ok = true;
     const evidence: Evidence[] = [];
     for (const l of lines) {
       const v = cmdlineArg(l.args, p.arg);
+      const at = l.origins?.[cmdlineArgIndex(l.args, p.arg)];
       let good: boolean;
       if (expect === 'absent') good = v === undefined;
       else if (p.value !== undefined) good = v !== undefined && compare(v, p.op ?? '==', p.value);
       else good = v !== undefined;
       ok &&= good;
       if (!good || evidence.length < 3) {
-        evidence.push({ source: l.source, observed: v === undefined ? null : v === '' ? p.arg : `${p.arg}=${v}`, expected });
+        evidence.push({
+          source: at ?? l.source,
+          observed: v === undefined ? null : v === '' ? p.arg : `${p.arg}=${v}`,
+          expected,
+        });
       }
     }
     return outcome(ok, evidence);

@@ -48,7 +48,9 @@ export const fileContent = defineMethod({
       ]);
     }
     const cmp = p.value !== undefined ? { op: p.op ?? '==', value: p.value } : undefined;
-    const bad = cmp ? matches.filter((m) => !compare(m.group, cmp.op, cmp.value, { ignoreCase: p.ignore_case ?? false })) : [];
+    const bad = cmp
+      ? matches.filter((m) => !compare(m.group, cmp.op, cmp.value, { ignoreCase: p.ignore_case ?? false }))
+      : [];
     const expected = `a line matching /${p.pattern}/ ${expect}${cmp ? ` with ${describeComparator(cmp.op, cmp.value)}` : ''}`;
     const { shown } = capList(bad.length > 0 ? bad : matches, 5);
     const evidence: Evidence[] = shown.map((m) => ({ source: m.source, observed: m.text, expected }));
@@ -82,8 +84,11 @@ export const configValue = defineMethod({
       ...(p.section !== undefined ? { section: p.section } : {}),
     });
     const subject = p.section ? `[${p.section}] ${p.key}` : p.key;
-    const j = judge(subject, kv?.value ?? null, kv ? `${kv.file}:${kv.line}` : p.path, p, { fallback: p.default });
-    if (files.length === 0) j.evidence.note = `${p.path} does not exist${j.evidence.note ? `; ${j.evidence.note}` : ''}`;
+    const j = judge(subject, kv?.value ?? null, kv ? `${kv.file}:${kv.line}` : p.path, p, {
+      fallback: p.default,
+    });
+    if (files.length === 0)
+      j.evidence.note = `${p.path} does not exist${j.evidence.note ? `; ${j.evidence.note}` : ''}`;
     return outcome(j.ok, [j.evidence]);
   },
 });
@@ -100,7 +105,9 @@ export const loginDefsMethod = defineMethod({
   evaluate(p, { read }) {
     const f = read.file('/etc/login.defs');
     const kv = f.exists ? loginDefs(f.text, p.key) : undefined;
-    const j = judge(p.key, kv?.value ?? null, kv ? `${kv.file}:${kv.line}` : '/etc/login.defs', p, { fallback: p.default });
+    const j = judge(p.key, kv?.value ?? null, kv ? `${kv.file}:${kv.line}` : '/etc/login.defs', p, {
+      fallback: p.default,
+    });
     return outcome(j.ok, [j.evidence]);
   },
 });

@@ -49,12 +49,20 @@ export const fileAbsent = defineMethod({
     const hits = stat(read, p.path);
     const { shown } = capList(hits, 5);
     return outcome(hits.length === 0, [
-      { source: `stat ${p.path}`, observed: hits.length > 0 ? shown.map(formatStat).join('; ') : null, expected: `${p.path} absent` },
+      {
+        source: `stat ${p.path}`,
+        observed: hits.length > 0 ? shown.map(formatStat).join('; ') : null,
+        expected: `${p.path} absent`,
+      },
     ]);
   },
 });
 
-const Owner = z.union([z.string().min(1), z.number().int(), z.array(z.union([z.string().min(1), z.number().int()])).min(1)]);
+const Owner = z.union([
+  z.string().min(1),
+  z.number().int(),
+  z.array(z.union([z.string().min(1), z.number().int()])).min(1),
+]);
 
 function ownerOk(want: string | number | (string | number)[] | undefined, name: string, id: number): boolean {
   if (want === undefined) return true;
@@ -75,7 +83,10 @@ export const filePermissions = defineMethod({
     group: Owner.optional(),
     if_missing: z.enum(['fail', 'pass']).optional(),
   }),
-  check: (p) => (p.mode === undefined && p.owner === undefined && p.group === undefined ? 'give at least one of mode, owner, group' : undefined),
+  check: (p) =>
+    p.mode === undefined && p.owner === undefined && p.group === undefined
+      ? 'give at least one of mode, owner, group'
+      : undefined,
   facts: (p) => [statKey(p.path)],
   evaluate(p, { read }) {
     const entries = stat(read, p.path);
@@ -86,7 +97,9 @@ export const filePermissions = defineMethod({
     const expected = `${p.path}: ${parts.join(', ')}`;
     if (entries.length === 0) {
       const missing = p.if_missing ?? (isGlob(p.path) ? 'pass' : 'fail');
-      return outcome(missing === 'pass', [{ source: `stat ${p.path}`, observed: null, expected, note: 'no such file' }]);
+      return outcome(missing === 'pass', [
+        { source: `stat ${p.path}`, observed: null, expected, note: 'no such file' },
+      ]);
     }
     const bad = entries.filter(
       (e) =>
@@ -96,7 +109,11 @@ export const filePermissions = defineMethod({
     );
     const shownEntries = bad.length > 0 ? bad : entries;
     const { shown, more } = capList(shownEntries, 10);
-    const evidence: Evidence[] = shown.map((e) => ({ source: `stat ${e.path}`, observed: formatStat(e), expected }));
+    const evidence: Evidence[] = shown.map((e) => ({
+      source: `stat ${e.path}`,
+      observed: formatStat(e),
+      expected,
+    }));
     if (more > 0) evidence.push({ source: `stat ${p.path}`, observed: `${more} more`, expected });
     return outcome(bad.length === 0, evidence);
   },

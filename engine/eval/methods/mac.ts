@@ -15,11 +15,17 @@ export const selinuxState = defineMethod({
   params: z.strictObject({
     mode: z.enum(['enforcing', 'permissive']),
     source: z.enum(['config', 'runtime', 'both']).optional(),
-    policy: z.string().regex(/^[a-z0-9_-]+$/).optional(),
+    policy: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/)
+      .optional(),
   }),
   facts: (p) => {
     const s = p.source ?? 'both';
-    return [...(s !== 'runtime' ? [fileKey(SELINUX_CONFIG)] : []), ...(s !== 'config' ? [fileKey(ENFORCE)] : [])];
+    return [
+      ...(s !== 'runtime' ? [fileKey(SELINUX_CONFIG)] : []),
+      ...(s !== 'config' ? [fileKey(ENFORCE)] : []),
+    ];
   },
   evaluate(p, { read }) {
     const s = p.source ?? 'both';
@@ -28,15 +34,25 @@ export const selinuxState = defineMethod({
     let ok = true;
     if (s !== 'runtime') {
       const f = read.file(SELINUX_CONFIG);
-      const kvs = f.exists ? parseKeyValues(SELINUX_CONFIG, f.text, { separator: '=', commentChars: '#', ignoreCaseKey: false }) : [];
+      const kvs = f.exists
+        ? parseKeyValues(SELINUX_CONFIG, f.text, { separator: '=', commentChars: '#', ignoreCaseKey: false })
+        : [];
       const mode = kvs.filter((k) => k.key === 'SELINUX').pop();
       const good = mode !== undefined && accept.includes(mode.value.toLowerCase());
       ok &&= good;
-      evidence.push({ source: mode ? `${SELINUX_CONFIG}:${mode.line}` : SELINUX_CONFIG, observed: mode?.value ?? null, expected: `SELINUX=${accept.join(' or ')}` });
+      evidence.push({
+        source: mode ? `${SELINUX_CONFIG}:${mode.line}` : SELINUX_CONFIG,
+        observed: mode?.value ?? null,
+        expected: `SELINUX=${accept.join(' or ')}`,
+      });
       if (p.policy) {
         const type = kvs.filter((k) => k.key === 'SELINUXTYPE').pop();
         ok &&= type?.value === p.policy;
-        evidence.push({ source: type ? `${SELINUX_CONFIG}:${type.line}` : SELINUX_CONFIG, observed: type?.value ?? null, expected: `SELINUXTYPE=${p.policy}` });
+        evidence.push({
+          source: type ? `${SELINUX_CONFIG}:${type.line}` : SELINUX_CONFIG,
+          observed: type?.value ?? null,
+          expected: `SELINUXTYPE=${p.policy}`,
+        });
       }
     }
     if (s !== 'config') {
@@ -44,7 +60,11 @@ export const selinuxState = defineMethod({
       const v = f.exists ? f.text.trim() : null;
       const runtime = v === '1' ? 'enforcing' : v === '0' ? 'permissive' : null;
       ok &&= runtime !== null && accept.includes(runtime);
-      evidence.push({ source: ENFORCE, observed: runtime ?? (f.exists ? v : 'SELinux disabled'), expected: accept.join(' or ') });
+      evidence.push({
+        source: ENFORCE,
+        observed: runtime ?? (f.exists ? v : 'SELinux disabled'),
+        expected: accept.join(' or '),
+      });
     }
     return outcome(ok, evidence);
   },
@@ -57,7 +77,9 @@ export const apparmorState = defineMethod({
   evaluate(p, { read }) {
     const en = read.file(AA_ENABLED);
     const enabled = en.exists && en.text.trim() === 'Y';
-    const evidence: Evidence[] = [{ source: AA_ENABLED, observed: en.exists ? en.text.trim() : null, expected: 'Y' }];
+    const evidence: Evidence[] = [
+      { source: AA_ENABLED, observed: en.exists ? en.text.trim() : null, expected: 'Y' },
+    ];
     if (!enabled || p.mode === 'enabled') return outcome(enabled, evidence);
     const pf = read.file(AA_PROFILES);
     const profiles = (pf.exists ? pf.text : '')
@@ -70,7 +92,13 @@ export const apparmorState = defineMethod({
     const counts = accept.map((a) => `${profiles.filter((x) => x.mode === a).length} ${a}`).join(', ');
     evidence.push({
       source: AA_PROFILES,
-      observed: bad.length > 0 ? bad.slice(0, 10).map((b) => `${b.name} (${b.mode})`).join(', ') : `${profiles.length} profiles: ${counts}`,
+      observed:
+        bad.length > 0
+          ? bad
+              .slice(0, 10)
+              .map((b) => `${b.name} (${b.mode})`)
+              .join(', ')
+          : `${profiles.length} profiles: ${counts}`,
       expected: `at least one profile, every profile in ${accept.join(' or ')} mode`,
     });
     return outcome(profiles.length > 0 && bad.length === 0, evidence);

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { fileKey } from '../../facts/keys.ts';
-import { availableModules, loadedModules, moduleConfig, normalizeModule, parseModprobe } from '../../parsers/modprobe.ts';
+import {
+  availableModules,
+  loadedModules,
+  moduleConfig,
+  normalizeModule,
+  parseModprobe,
+} from '../../parsers/modprobe.ts';
 import type { Evidence } from '../../types.ts';
 import { defineMethod } from '../method.ts';
 import { outcome } from '../outcome.ts';
@@ -26,11 +32,19 @@ export const kernelModuleDisabled = defineMethod({
       const avail = availableModules(read.text('modules_available'));
       if (!avail.has(mod)) {
         return outcome(true, [
-          { source: 'modules.dep, modules.builtin', observed: null, expected: `${mod} unavailable or disabled`, note: 'module not available to the running kernel' },
+          {
+            source: 'modules.dep, modules.builtin',
+            observed: null,
+            expected: `${mod} unavailable or disabled`,
+            note: 'module not available to the running kernel',
+          },
         ]);
       }
     }
-    const cfg = moduleConfig(parseModprobe(bundleMap(read.bundle('modprobe_d'))), mod);
+    const cfg = moduleConfig(
+      read.derived('modprobe_d', 'modprobe', (f) => parseModprobe(bundleMap(f))),
+      mod,
+    );
     const evidence: Evidence[] = [];
     let ok = true;
     if (p.require_install !== false) {
@@ -53,7 +67,11 @@ export const kernelModuleDisabled = defineMethod({
       const f = read.file('/proc/modules');
       const loaded = f.exists && loadedModules(f.text).has(mod);
       ok &&= !loaded;
-      evidence.push({ source: '/proc/modules', observed: loaded ? `${mod} loaded` : null, expected: `${mod} not loaded` });
+      evidence.push({
+        source: '/proc/modules',
+        observed: loaded ? `${mod} loaded` : null,
+        expected: `${mod} not loaded`,
+      });
     }
     return outcome(ok, evidence);
   },

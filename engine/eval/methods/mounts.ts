@@ -37,7 +37,8 @@ function lookup(read: FactReader, source: Src | undefined, target: string): Foun
   return out;
 }
 
-const describe = (e: MountEntry): string => `${e.source} on ${e.target} type ${e.fstype} (${e.options.join(',')})`;
+const describe = (e: MountEntry): string =>
+  `${e.source} on ${e.target} type ${e.fstype} (${e.options.join(',')})`;
 
 export const mountOption = defineMethod({
   name: 'mount_option',
@@ -55,7 +56,14 @@ export const mountOption = defineMethod({
     const found = lookup(read, p.source, p.mount_point);
     const present = found.filter((f) => f.entry !== undefined);
     if (present.length === 0) {
-      const ev: Evidence[] = [{ source: found.map((f) => f.source).join(', '), observed: null, expected, note: `${p.mount_point} is not a separate mount` }];
+      const ev: Evidence[] = [
+        {
+          source: found.map((f) => f.source).join(', '),
+          observed: null,
+          expected,
+          note: `${p.mount_point} is not a separate mount`,
+        },
+      ];
       const what = p.if_not_mounted ?? 'not_applicable';
       return what === 'not_applicable' ? notApplicable('dependency', ev) : outcome(what === 'pass', ev);
     }

@@ -8,8 +8,11 @@ import type { Evidence } from '../../types.ts';
 
 const params = z.strictObject({ name: PackageName });
 
-function lookup(read: FactReader, name: string): { installed: boolean; evidence: Omit<Evidence, 'expected'> } {
-  const entries = parsePackages(read.text('packages')).get(name) ?? [];
+function lookup(
+  read: FactReader,
+  name: string,
+): { installed: boolean; evidence: Omit<Evidence, 'expected'> } {
+  const entries = read.parsed('packages', 'packages', parsePackages).get(name) ?? [];
   const hit = entries.find((e) => e.installed);
   const any = hit ?? entries[0];
   return {

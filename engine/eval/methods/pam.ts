@@ -24,10 +24,13 @@ function argOk(entry: PamEntry, a: Arg): boolean {
 }
 
 function describeArgs(args: readonly Arg[]): string {
-  return args.map((a) => (a.value === undefined ? a.name : `${a.name} ${describeComparator(a.op ?? '==', a.value)}`)).join(', ');
+  return args
+    .map((a) => (a.value === undefined ? a.name : `${a.name} ${describeComparator(a.op ?? '==', a.value)}`))
+    .join(', ');
 }
 
-const normControl = (c: string): string => (c.startsWith('[') ? `[${c.slice(1, -1).trim().split(/\s+/).join(' ')}]` : c);
+const normControl = (c: string): string =>
+  c.startsWith('[') ? `[${c.slice(1, -1).trim().split(/\s+/).join(' ')}]` : c;
 
 export const pamModule = defineMethod({
   name: 'pam_module',
@@ -51,12 +54,14 @@ export const pamModule = defineMethod({
   },
   facts: () => ['pam_d'],
   evaluate(p, { read }) {
-    const files = bundleMap(read.bundle('pam_d'));
+    const files = read.derived('pam_d', 'map', bundleMap);
     const { entries } = pamStack(files, p.service, p.type);
     const wantControl = p.control ? normControl(p.control) : undefined;
     const args = p.args ?? [];
     const isMod = (e: PamEntry): boolean => e.module === p.module.slice(p.module.lastIndexOf('/') + 1);
-    const hits = entries.filter((e) => isMod(e) && (!wantControl || e.control === wantControl) && args.every((a) => argOk(e, a)));
+    const hits = entries.filter(
+      (e) => isMod(e) && (!wantControl || e.control === wantControl) && args.every((a) => argOk(e, a)),
+    );
     const expect = p.expect ?? 'present';
     let expected = `${p.service} ${p.type} ${wantControl ?? '*'} ${p.module}${args.length ? ` with ${describeArgs(args)}` : ''} ${expect}`;
     let ok = expect === 'present' ? hits.length > 0 : hits.length === 0;

@@ -37,7 +37,9 @@ export const serviceDisabled = defineMethod({
     const ok = p.require_masked
       ? notFound || masked
       : notFound || masked || (!ENABLED_STATES.has(u.UnitFileState) && !ACTIVE.has(u.ActiveState));
-    const expected = p.require_masked ? `${p.unit} masked or not installed` : `${p.unit} not enabled and not running`;
+    const expected = p.require_masked
+      ? `${p.unit} masked or not installed`
+      : `${p.unit} not enabled and not running`;
     return outcome(ok, [{ source: source(p.unit), observed: formatUnit(u), expected }]);
   },
 });

@@ -12,7 +12,13 @@ const params = z.strictObject({
   key: z.string().regex(/^[a-z0-9]+$/, 'must be a lowercase sshd keyword, as sshd -T prints it'),
   ...comparatorShape,
   match: z
-    .strictObject({ user: Word, host: Word.optional(), addr: Word.optional(), laddr: Word.optional(), lport: Word.optional() })
+    .strictObject({
+      user: Word,
+      host: Word.optional(),
+      addr: Word.optional(),
+      laddr: Word.optional(),
+      lport: Word.optional(),
+    })
     .optional(),
   source: z.enum(['effective', 'config']).optional(),
   default: z.union([z.string(), z.number()]).optional(),
@@ -22,7 +28,11 @@ type Params = z.output<typeof params>;
 
 function connSpec(p: Params): { spec: string; conn: ConnSpec } | undefined {
   if (!p.match) return undefined;
-  const conn: ConnSpec = { user: p.match.user, host: p.match.host ?? 'localhost', addr: p.match.addr ?? '127.0.0.1' };
+  const conn: ConnSpec = {
+    user: p.match.user,
+    host: p.match.host ?? 'localhost',
+    addr: p.match.addr ?? '127.0.0.1',
+  };
   if (p.match.laddr) conn.laddr = p.match.laddr;
   if (p.match.lport) conn.lport = p.match.lport;
   const spec = Object.entries(conn)
@@ -55,7 +65,7 @@ export const sshdConfig = defineMethod({
       const rc = read.raw(key).rc;
       note = `sshd -T unavailable (exit ${rc ?? 'signal'}); judged from the configuration files`;
     }
-    const parsed = parseSshdConfig(bundleMap(read.bundle('sshd_config')));
+    const parsed = read.derived('sshd_config', 'sshd', (f) => parseSshdConfig(bundleMap(f)));
     const eff = effectiveFromConfig(parsed.directives, p.key, c?.conn);
     if (eff.undecided) {
       return notAssessable(`a Match block that cannot be evaluated offline may set ${p.key}`);

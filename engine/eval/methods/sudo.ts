@@ -9,7 +9,10 @@ import { checkComparator } from './common.ts';
 export const sudoers = defineMethod({
   name: 'sudoers',
   params: z.strictObject({
-    option: z.string().regex(/^[a-z_]+$/, 'must be a sudoers Defaults option name').optional(),
+    option: z
+      .string()
+      .regex(/^[a-z_]+$/, 'must be a sudoers Defaults option name')
+      .optional(),
     expect: z.enum(['present', 'absent']).optional(),
     op: OpSchema.optional(),
     value: CmpValueSchema.optional(),
@@ -22,16 +25,36 @@ export const sudoers = defineMethod({
   },
   facts: () => ['sudoers'],
   evaluate(p, { read }) {
-    const files = read.bundle('sudoers').sort((a, b) => (a.path === '/etc/sudoers' ? -1 : b.path === '/etc/sudoers' ? 1 : a.path < b.path ? -1 : 1));
+    // sudo's includedir skips names containing "." or ending in "~" (editor backups, package leftovers).
+    const files = read
+      .bundle('sudoers')
+      .filter((f) => f.path === '/etc/sudoers' || !/[.]|~$/.test(f.path.slice(f.path.lastIndexOf('/') + 1)))
+      .sort((a, b) =>
+        a.path === '/etc/sudoers' ? -1 : b.path === '/etc/sudoers' ? 1 : a.path < b.path ? -1 : 1,
+      );
     const parsed = parseSudoers(files);
     if (p.assert === 'no_nopasswd') {
-      const ev: Evidence[] = parsed.nopasswd.slice(0, 10).map((n) => ({ source: n.source, observed: n.text, expected: 'no NOPASSWD tag' }));
-      return outcome(ev.length === 0, ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'no NOPASSWD tag' }]);
+      const ev: Evidence[] = parsed.nopasswd
+        .slice(0, 10)
+        .map((n) => ({ source: n.source, observed: n.text, expected: 'no NOPASSWD tag' }));
+      return outcome(
+        ev.length === 0,
+        ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'no NOPASSWD tag' }],
+      );
     }
     if (p.assert === 'no_authenticate_disabled') {
-      const bad = [...parsed.defaults, ...parsed.scopedDefaults].filter((d) => d.name === 'authenticate' && d.negated);
-      const ev: Evidence[] = bad.map((d) => ({ source: d.source, observed: '!authenticate', expected: 'authentication never disabled' }));
-      return outcome(bad.length === 0, ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'authentication never disabled' }]);
+      const bad = [...parsed.defaults, ...parsed.scopedDefaults].filter(
+        (d) => d.name === 'authenticate' && d.negated,
+      );
+      const ev: Evidence[] = bad.map((d) => ({
+        source: d.source,
+        observed: '!authenticate',
+        expected: 'authentication never disabled',
+      }));
+      return outcome(
+        bad.length === 0,
+        ev.length ? ev : [{ source: 'sudoers', observed: null, expected: 'authentication never disabled' }],
+      );
     }
     const name = p.option ?? '';
     const last = parsed.defaults.filter((d) => d.name === name).pop();
@@ -43,7 +66,9 @@ export const sudoers = defineMethod({
       ok = compare(last?.value ?? null, p.op ?? '==', p.value);
       expected = `Defaults ${name} ${describeComparator(p.op ?? '==', p.value)}`;
     }
-    const observed = last ? `${last.negated ? '!' : ''}${last.name}${last.value !== undefined ? `=${last.value}` : ''}` : null;
+    const observed = last
+      ? `${last.negated ? '!' : ''}${last.name}${last.value !== undefined ? `=${last.value}` : ''}`
+      : null;
     return outcome(ok, [{ source: last?.source ?? 'sudoers', observed, expected }]);
   },
 });

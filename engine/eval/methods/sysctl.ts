@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sysctlKey } from '../../facts/keys.ts';
 import { RC_ABSENT } from '../../facts/store.ts';
-import { configuredSysctl, normalizeSysctlValue } from '../../parsers/sysctl.ts';
+import { lookupSysctl, normalizeSysctlValue, sysctlAssignments } from '../../parsers/sysctl.ts';
 import type { Evidence } from '../../types.ts';
 import { defineMethod } from '../method.ts';
 import { outcome } from '../outcome.ts';
@@ -43,17 +43,25 @@ export const sysctl = defineMethod({
       evidence.push(j.evidence);
     }
     if (p.persistent !== false) {
-      const files = bundleMap(read.bundle('sysctl_d'));
-      const conf = configuredSysctl(files, p.key);
+      const assignments = read.derived('sysctl_d', 'sysctl', (f) => sysctlAssignments(bundleMap(f)));
+      const conf = lookupSysctl(assignments, p.key);
       const eff = conf.effective;
-      const j = judge(`configured ${p.key}`, eff?.value ?? null, eff ? `${eff.file}:${eff.line}` : 'sysctl.d', p);
-      if (!eff) j.evidence.note = 'not set in any sysctl.d file or /etc/sysctl.conf';
-      else if (conf.all.length > 1) {
-        j.evidence.note = `overrides ${conf.all
-          .slice(0, -1)
-          .map((a) => `${a.file}:${a.line} (${a.value})`)
-          .join(', ')}`;
-      }
+      const j = judge(
+        `configured ${p.key}`,
+        eff?.value ?? null,
+        eff ? `${eff.file}:${eff.line}` : 'sysctl.d',
+        p,
+      );
+      const others = conf.all
+        .filter((a) => a !== eff)
+        .map((a) => `${a.file}:${a.line} (${a.key} = ${a.value})`);
+      if (conf.excludedBy) {
+        j.evidence.source = `${conf.excludedBy.file}:${conf.excludedBy.line}`;
+        j.evidence.note = `-${conf.excludedBy.key} excludes the key from glob assignments${
+          others.length > 0 ? `: ${others.join(', ')} do not apply` : ''
+        }`;
+      } else if (!eff) j.evidence.note = 'not set in any sysctl.d file or /etc/sysctl.conf';
+      else if (others.length > 0) j.evidence.note = `overrides ${others.join(', ')}`;
       ok &&= j.ok;
       evidence.push(j.evidence);
     }

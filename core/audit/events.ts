@@ -1,0 +1,44 @@
+/**
+ * The registry of audit event codes. Appending an event with a code not listed here is a type error;
+ * docs/identity.md lists them.
+ */
+export const AUDIT_EVENTS = {
+  'auth.login.succeeded': 'A user signed in and a session was issued',
+  'auth.login.failed': 'A sign-in failed (unknown user, wrong password or code, disabled account)',
+  'auth.login.rate_limited': 'A sign-in, MFA or refresh attempt was refused by a rate limit',
+  'auth.lockout': 'Repeated failures locked a username out for a while',
+  'auth.unlock': 'An administrator cleared a lockout',
+  'auth.logout': 'A user signed out; the session was revoked',
+  'auth.token.issued': 'An access and refresh token pair was issued for a new session',
+  'auth.token.refreshed': 'A refresh token was exchanged (rotated) for new tokens',
+  'auth.refresh.reused': 'A rotated refresh token was presented again; its whole session was revoked',
+  'auth.password.changed': 'A user changed their own password',
+  'authz.denied': 'A request was refused for lack of a permission',
+  'mfa.enrolment.started': 'A user started TOTP enrolment',
+  'mfa.enabled': 'TOTP was verified and enabled; recovery codes were issued',
+  'mfa.disabled': 'TOTP was turned off',
+  'mfa.recovery_codes.regenerated': 'A new set of recovery codes replaced the old one',
+  'mfa.recovery_code.used': 'A recovery code was spent to sign in',
+  'mfa.reset': "An administrator removed a user's MFA",
+  'user.created': 'A user account was created',
+  'user.updated': 'A user profile was changed',
+  'user.disabled': 'A user was disabled; their sessions and tokens were revoked',
+  'user.enabled': 'A user was enabled again',
+  'user.deleted': 'A user was deleted (soft); their sessions and tokens were revoked',
+  'user.password.reset': "An administrator set a user's password; their sessions were revoked",
+  'user.roles.changed': "A user's roles were changed",
+  'role.created': 'A custom role was created',
+  'role.updated': 'A custom role was changed',
+  'role.deleted': 'A custom role was deleted',
+  'api_token.created': 'An API token was created',
+  'api_token.revoked': 'An API token was revoked',
+  'config.changed': 'A system setting was changed',
+  'jwt.key.rotated': 'A new access-token signing key was registered and older ones scheduled to retire',
+  'audit.exported': 'The audit log was exported',
+} as const;
+
+export type AuditCode = keyof typeof AUDIT_EVENTS;
+
+export function isAuditCode(code: string): code is AuditCode {
+  return Object.hasOwn(AUDIT_EVENTS, code);
+}

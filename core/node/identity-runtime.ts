@@ -1,0 +1,57 @@
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { IdentitySettings } from '../config/schema.ts';
+import { createKeyring, type Keyring } from '../crypto/envelope.ts';
+import { cachedCommonPasswords } from '../identity/common-passwords.ts';
+import { signingKeyFromPem, type SigningKey } from '../identity/jwt.ts';
+import type { IdentityRuntime } from '../identity/runtime.ts';
+import { loadCredentialKey, loadJwtPrivateKey } from './keys.ts';
+
+export const COMMON_PASSWORDS_FILE = fileURLToPath(
+  new URL('../identity/common-passwords.txt.gz', import.meta.url),
+);
+
+export const readCommonPasswordsFile = async (): Promise<Uint8Array<ArrayBuffer>> =>
+  new Uint8Array(readFileSync(COMMON_PASSWORDS_FILE));
+
+/** The blocklist for the CLI and the Node runtime, read once per process. */
+export const nodeCommonPasswords = cachedCommonPasswords(readCommonPasswordsFile);
+
+export async function signingKeyFromFile(path: string): Promise<SigningKey> {
+  const pem = loadJwtPrivateKey(path).export({ type: 'pkcs8', format: 'pem' }).toString();
+  return signingKeyFromPem(pem);
+}
+
+export interface NodeIdentityOptions {
+  settings: IdentitySettings;
+  jwtPrivateKeyFile: string;
+  credentialKeyFile: string;
+}
+
+/**
+ * The identity runtime of `openwatch serve`: keys from their files. The signing key is re-read when its
+ * file changes, so `openwatch rotate-jwt-key` takes effect without a restart.
+ */
+export function nodeIdentityRuntime(o: NodeIdentityOptions): IdentityRuntime {
+  let signing: { mtimeMs: number; key: Promise<SigningKey> } | undefined;
+  let keyring: Promise<Keyring> | undefined;
+  return {
+    settings: o.settings,
+    signingKey: () => {
+      const mtimeMs = statSync(o.jwtPrivateKeyFile).mtimeMs;
+      if (!signing || signing.mtimeMs !== mtimeMs) {
+        const key = signingKeyFromFile(o.jwtPrivateKeyFile);
+        signing = { mtimeMs, key };
+        key.catch(() => {
+          signing = undefined;
+        });
+      }
+      return signing.key;
+    },
+    keyring: () => {
+      keyring ??= createKeyring([new Uint8Array(loadCredentialKey(o.credentialKeyFile))]);
+      return keyring;
+    },
+    commonPasswords: nodeCommonPasswords,
+  };
+}
