@@ -11,14 +11,6 @@ import {
   UsageError,
   type CommandContext,
 } from '../command.ts';
-import {
-  formatLoadErrors,
-  loadRules,
-  resolveVariables,
-  scanHost,
-  selectRules,
-  VariableError,
-} from '../../engine/index.ts';
 import type { Rule, ScanReport, Severity, TraversalMode } from '../../engine/index.ts';
 import {
   formatter,
@@ -36,6 +28,12 @@ import { readSecret, SecretError, type SecretSource } from '../../engine/transpo
 import { SudoTransport } from '../../engine/transport/sudo.ts';
 import { parseTarget, TargetError, targetLabel } from '../../engine/transport/target.ts';
 import { TransportError, type Transport } from '../../engine/transport/types.ts';
+
+/**
+ * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
+ * it costs ~1 s of TypeScript transformation that `openwatch version` should not pay.
+ */
+const engine = () => import('../../engine/index.ts');
 
 const BUNDLED_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
@@ -77,6 +75,7 @@ function parseVars(pairs: string[]): Record<string, string> {
 }
 
 async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | string> {
+  const { loadRules, formatLoadErrors, selectRules } = await engine();
   const { rules, errors } = await loadRules([BUNDLED_RULES, ...listOption(ctx, 'rules')]);
   if (errors.length > 0) return formatLoadErrors(errors);
   const severities = listOption(ctx, 'severity');
@@ -211,6 +210,7 @@ async function scanJob(job: Job, run: Run, signal: AbortSignal): Promise<ScanRep
   try {
     const opened = await job.open(deadline);
     close = opened.close;
+    const { scanHost } = await engine();
     return await scanHost({
       transport: opened.transport,
       rules: run.rules,
@@ -391,6 +391,7 @@ export default defineCommand({
       return 2;
     }
     const vars = parseVars(listOption(ctx, 'var'));
+    const { resolveVariables, VariableError } = await engine();
     try {
       resolveVariables(rules, vars);
     } catch (err) {

@@ -26,10 +26,12 @@ export interface LoginInput {
 /** One answer for unknown user, wrong password, wrong code and disabled account. */
 const INVALID = () => new ApiError(401, 'invalid_credentials', 'invalid username or password');
 
-function actor(user: UserRow | undefined, username: string): AuditActor {
-  return user
-    ? { id: user.id, name: user.username }
-    : { ...ANONYMOUS, name: username.slice(0, 64) || 'anonymous' };
+/**
+ * Who an attempt is attributed to: the account when it exists. An unknown name stays in the details,
+ * never as the actor, so nobody can write audit rows that appear to come from someone else.
+ */
+function actor(user: UserRow | undefined): AuditActor {
+  return user ? { id: user.id, name: user.username } : ANONYMOUS;
 }
 
 async function fail(
@@ -49,7 +51,7 @@ async function fail(
   const events: AuditEvent[] = [
     {
       code: 'auth.login.failed',
-      actor: actor(user, subject),
+      actor: actor(user),
       ...(user ? { target: { type: 'user', id: user.id } } : {}),
       ip: input.ip,
       details: { username: subject, reason },
@@ -58,7 +60,7 @@ async function fail(
   if (outcome.lockedSeconds !== null) {
     events.push({
       code: 'auth.lockout',
-      actor: actor(user, subject),
+      actor: actor(user),
       ...(user ? { target: { type: 'user', id: user.id } } : {}),
       ip: input.ip,
       details: { username: subject, locked_seconds: outcome.lockedSeconds, lockouts: outcome.lockouts },
@@ -86,7 +88,7 @@ export async function login(
       { key: `login:ip:${input.ip}`, max: s.login_limit_per_ip, windowSeconds: s.rate_window_seconds },
       { key: `login:user:${subject}`, max: s.login_limit_per_account, windowSeconds: s.rate_window_seconds },
     ],
-    { actor: { ...ANONYMOUS, name: subject.slice(0, 64) || 'anonymous' }, ip: input.ip, what: 'login' },
+    { actor: ANONYMOUS, ip: input.ip, what: `login as ${subject.slice(0, 64)}` },
   );
   const locked = await lockedForSeconds(db, subject);
   if (locked > 0) throw tooManyRequests('locked_out', locked);
@@ -103,7 +105,7 @@ export async function login(
     await enforceLimits(
       db,
       [{ key: `mfa:user:${user.id}`, max: s.mfa_limit_per_account, windowSeconds: s.rate_window_seconds }],
-      { actor: actor(user, subject), ip: input.ip, what: 'login_otp' },
+      { actor: actor(user), ip: input.ip, what: 'login_otp' },
     );
     const second = await checkSecondFactor(db, identity, user, input.otp);
     if (!second.ok) return fail(db, identity, input, subject, user, 'bad_otp');
@@ -113,7 +115,7 @@ export async function login(
 
   const perms = permissionsOf(await rolesOfUser(db, user.id));
   const restricted = !user.mfa_enabled_at && mfaRequired(await readMfaPolicy(db), perms);
-  const who = actor(user, subject);
+  const who = actor(user);
   const tokens = await openSession(
     db,
     identity,

@@ -177,7 +177,7 @@ export const deleteRoleRoute = defineRoute({
   method: 'DELETE',
   path: '/api/v1/roles/:name',
   permission: 'roles:manage',
-  summary: 'Delete a custom role (its holders lose it; refused while API tokens are bound to it)',
+  summary: 'Delete a custom role (its holders lose it; refused while live API tokens are bound to it)',
   tags: ['roles'],
   params: nameParams,
   responses: {

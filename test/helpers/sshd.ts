@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,12 @@ export class SshLab {
   ) {}
 
   static async create(): Promise<SshLab> {
+    // Fail loudly rather than skip: a silently skipped SSH suite would hide a missing install step.
+    if (!existsSync(SSHD) || !existsSync('/usr/bin/sudo')) {
+      throw new Error(`the SSH tests need ${SSHD} and sudo: apt-get install -y openssh-server sudo`);
+    }
+    if (process.getuid?.() !== 0)
+      throw new Error('the SSH tests start sshd and create users: run them as root');
     sweepStaleNetns();
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation directory
     const dir = mkdtempSync(join(tmpdir(), 'openwatch-sshd-'));

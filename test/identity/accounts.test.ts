@@ -294,4 +294,17 @@ describe('users, roles and API tokens', () => {
       ((await shrunk.json()) as { permissions: Array<{ name: string }> }).permissions.map((p) => p.name),
     ).not.toContain('hosts:manage');
   });
+
+  it('a role bound to a live API token cannot be deleted; once the token is revoked it can', async () => {
+    await a.call('POST', '/api/v1/roles', {
+      token: root,
+      body: { name: 'reader', permissions: ['hosts:read'] },
+    });
+    const created = (await (
+      await a.call('POST', '/api/v1/auth/tokens', { token: root, body: { name: 'r', role: 'reader' } })
+    ).json()) as { id: string };
+    expect(await code(await a.call('DELETE', '/api/v1/roles/reader', { token: root }))).toBe('role_in_use');
+    expect((await a.call('DELETE', `/api/v1/tokens/${created.id}`, { token: root })).status).toBe(204);
+    expect((await a.call('DELETE', '/api/v1/roles/reader', { token: root })).status).toBe(204);
+  });
 });

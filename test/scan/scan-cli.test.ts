@@ -12,13 +12,16 @@ let lab: SshLab;
 let plain: SshdHost;
 let hardened: SshdHost;
 let loose: SshdHost;
+/** Only the host-key mismatch test talks to it, so its log proves what that test did or did not cause. */
+let lonely: SshdHost;
 let knownHosts: string;
 
 const target = (user: string, h: SshdHost) => `${user}@${h.address}${h.port === 22 ? '' : `:${h.port}`}`;
 
 beforeAll(async () => {
   lab = await SshLab.create();
-  [plain, hardened, loose] = await Promise.all([
+  [plain, lonely, hardened, loose] = await Promise.all([
+    lab.startHost(),
     lab.startHost(),
     lab.startHost({
       netns: true,
@@ -68,7 +71,8 @@ function applicable(r: ScanReport): number {
   return r.summary.total - r.summary.not_applicable;
 }
 
-describe('openwatch scan end to end against real sshd', { timeout: 90_000 }, () => {
+// Concurrent: each test is a few CLI subprocesses against shared, read-only hosts.
+describe.concurrent('openwatch scan end to end against real sshd', { timeout: 90_000 }, () => {
   it('scans as a plain-shell user through sudo and prints the documented json', async () => {
     const r = await runCli([
       'scan',
@@ -181,11 +185,11 @@ describe('openwatch scan end to end against real sshd', { timeout: 90_000 }, () 
 
   it('refuses a mismatched host key with exit 3, naming both fingerprints, and runs nothing', async () => {
     const wrong = join(lab.dir, 'known_hosts_wrong');
-    writeFileSync(wrong, plain.knownHostsLine({ keyPath: lab.keys.otherHostKeyPath }) + '\n');
-    const before = plain.log().length;
+    writeFileSync(wrong, lonely.knownHostsLine({ keyPath: lab.keys.otherHostKeyPath }) + '\n');
+    const before = lonely.log().length;
     const r = await runCli([
       'scan',
-      target('root', plain),
+      target('root', lonely),
       '--key',
       lab.keys.clientKeyPath,
       '--known-hosts',
@@ -195,9 +199,9 @@ describe('openwatch scan end to end against real sshd', { timeout: 90_000 }, () 
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('host_key_mismatch');
     expect(r.stderr).toContain(sha256Fingerprint(publicBlob(lab.keys.otherHostKeyPath).blob));
-    expect(r.stderr).toContain(plain.hostKeyFingerprint);
+    expect(r.stderr).toContain(lonely.hostKeyFingerprint);
     expect(r.stdout).not.toContain('sshd_disable_root_login');
-    expect(plain.log().slice(before)).not.toMatch(/Accepted /);
+    expect(lonely.log().slice(before)).not.toMatch(/Accepted /);
   });
 
   it('refuses an unknown host, and with --accept-new-host-key reports and records it', async () => {

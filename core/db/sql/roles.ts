@@ -56,8 +56,17 @@ export async function updateRole(
   return rows[0];
 }
 
+/**
+ * Deletes a custom role, with the revoked or expired API tokens still bound to it (their history stays
+ * in the audit log). Callers refuse first while a live token is bound (roleTokenCount).
+ */
 export async function deleteRole(q: Queryable, name: string): Promise<boolean> {
-  const { rowCount } = await q.query('delete from roles where name = $1 and not builtin', [name]);
+  const { rowCount } = await q.query(
+    `with dead as (
+       delete from api_tokens where role = $1 and (revoked_at is not null or expires_at <= now()))
+     delete from roles where name = $1 and not builtin`,
+    [name],
+  );
   return rowCount > 0;
 }
 
@@ -89,10 +98,11 @@ export async function countOtherActiveAdmins(q: Queryable, exceptUserId: string)
   return rows[0]?.n ?? 0;
 }
 
-/** How many API tokens are bound to a role (a role in use cannot be deleted). */
+/** How many live API tokens are bound to a role (a role in use cannot be deleted). */
 export async function roleTokenCount(q: Queryable, name: string): Promise<number> {
   const { rows } = await q.query<{ n: number }>(
-    'select count(*)::int as n from api_tokens where role = $1 and revoked_at is null',
+    `select count(*)::int as n from api_tokens
+     where role = $1 and revoked_at is null and (expires_at is null or expires_at > now())`,
     [name],
   );
   return rows[0]?.n ?? 0;
