@@ -13,7 +13,12 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Runs one script as `sh -c <script>` and returns its sections and wall time. */
+/**
+ * Runs one script and returns its sections and wall time. The script travels on stdin to `sh -s`, never
+ * on the command line, so other users of the host cannot read the framing nonce from the process list.
+ * It is wrapped in one brace group with stdin from /dev/null: the shell reads the whole group before
+ * running any of it, and no command inside can swallow the rest of the script.
+ */
 export async function runScript(
   transport: Transport,
   script: string,
@@ -21,15 +26,17 @@ export async function runScript(
   counters: ExecCounters,
   o: RunOptions,
 ): Promise<{ sections: Section[]; ms: number; code: number | null; stderr: string }> {
-  const command = shellCommand(['sh', '-c', script]);
+  const command = shellCommand(['sh', '-s']);
+  const stdin = `{\n${script}\n} </dev/null\n`;
   const t0 = performance.now();
   const res = await transport.exec(command, {
+    stdin,
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const ms = performance.now() - t0;
   counters.roundTrips += 1;
-  counters.bytesSent += Buffer.byteLength(command);
+  counters.bytesSent += Buffer.byteLength(command) + Buffer.byteLength(stdin);
   counters.bytesReceived += res.stdout.length + res.stderr.length;
   return {
     sections: parseFramed(res.stdout, nonce),

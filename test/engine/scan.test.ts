@@ -73,7 +73,8 @@ describe('scanHost against the local machine', () => {
       traversalRoots: [join(work, 'walk')],
     });
     expect(r.stats.round_trips).toBe(2);
-    expect(t.commands).toHaveLength(2);
+    // Scripts travel on stdin: the command lines carry nothing a local user could read from `ps`.
+    expect(t.commands).toEqual(['sh -s', 'sh -s']);
     expect(r.platform).toMatchObject({ family: 'debian', id: 'debian', version: '12' });
     expect(byId(r, 't_perm')).toMatchObject({
       status: 'fail',
