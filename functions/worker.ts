@@ -3,6 +3,7 @@ import { neonDb } from '../core/db/neon.ts';
 import { createLogger } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
 import { createApp, type App } from './app.ts';
+import { ApiError, errorResponse } from './http/errors.ts';
 import { runScheduled } from './scheduled.ts';
 import { workerIdentityRuntime, type IdentityEnv } from './worker-identity.ts';
 
@@ -50,7 +51,15 @@ export default {
   async fetch(request, env, ctx) {
     // Cloudflare's edge sets CF-Connecting-IP (overwriting any the client sent).
     const clientIp = request.headers.get('cf-connecting-ip') ?? 'unknown';
-    return appFor(env).fetch(request, (p) => ctx.waitUntil(p), { clientIp });
+    let app: App;
+    try {
+      app = appFor(env);
+    } catch (err) {
+      // A bad binding (e.g. an invalid OPENWATCH_IDENTITY_* var): logged, answered with the generic 500.
+      logger(env).error('worker configuration is invalid', { err });
+      return errorResponse(new ApiError(500, 'internal_error', 'internal server error'), crypto.randomUUID());
+    }
+    return app.fetch(request, (p) => ctx.waitUntil(p), { clientIp });
   },
   async scheduled(controller, env) {
     await runScheduled(logger(env), controller.cron, controller.scheduledTime);
