@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type Command, type CommandIO } from './command.ts';
+import { ConfigError } from '../core/config/load.ts';
 import { redactText } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
 
@@ -113,6 +114,10 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
     ) {
       io.stderr.write(`openwatch ${cmd.name}: ${err.message}\nUsage: openwatch ${cmd.name} ${cmd.usage}\n`);
       return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\n`);
+      return 1;
     }
     // Anything else is a runtime failure: one clear line (secrets scrubbed), the stack only at debug level.
     const message = err instanceof Error ? err.message : String(err);

@@ -1,4 +1,3 @@
-import { ConfigError } from '../../core/config/load.ts';
 import { verifyAuditChain } from '../../core/audit/verify.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger } from '../../core/log.ts';
@@ -18,14 +17,7 @@ export default defineCommand({
   async run(ctx) {
     if (ctx.positionals[0] !== 'verify' || ctx.positionals.length > 1)
       throw new UsageError('expected the subcommand `verify`');
-    let config;
-    try {
-      config = configFromContext(ctx).config;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      ctx.stderr.write(`${err.message}\n`);
-      return 1;
-    }
+    const config = configFromContext(ctx).config;
     const log = createLogger({ ...config.logging, write: (l) => ctx.stderr.write(l + '\n') });
     const database = await resolveDatabase(config, log);
     const db = poolDb(database.dsn, { max: 1, applicationName: 'openwatch-audit-verify' });

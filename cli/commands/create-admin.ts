@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { appendAuditEvents, CLI_ACTOR } from '../../core/audit/append.ts';
-import { ConfigError } from '../../core/config/load.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { createUser, normaliseUsername, USERNAME_PATTERN } from '../../core/identity/accounts.ts';
 import { createLogger } from '../../core/log.ts';
@@ -37,14 +36,7 @@ export default defineCommand({
     if (!USERNAME_PATTERN.test(username))
       throw new UsageError('--username: 2–63 of a-z 0-9 . _ -, starting with a letter or digit');
     if (!email.safeParse(rawEmail).success) throw new UsageError('--email: not an e-mail address');
-    let config;
-    try {
-      config = configFromContext(ctx).config;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      ctx.stderr.write(`${err.message}\n`);
-      return 1;
-    }
+    const config = configFromContext(ctx).config;
     let password: string;
     try {
       password = await readNewPassword(ctx.stdin, ctx.stderr);

@@ -1,4 +1,3 @@
-import { ConfigError } from '../../core/config/load.ts';
 import { createLogger } from '../../core/log.ts';
 import { migrate, migrationStatus } from '../../core/node/migrate.ts';
 import { defineCommand, flag } from '../command.ts';
@@ -20,14 +19,7 @@ export default defineCommand({
     { name: 'status', type: 'boolean', description: 'List applied and pending migrations' },
   ],
   async run(ctx) {
-    let loaded;
-    try {
-      loaded = configFromContext(ctx);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      ctx.stderr.write(`${err.message}\n`);
-      return 1;
-    }
+    const loaded = configFromContext(ctx);
     const log = createLogger({ ...loaded.config.logging, write: (l) => ctx.stderr.write(l + '\n') });
     const db = await resolveDatabase(loaded.config, log);
     try {

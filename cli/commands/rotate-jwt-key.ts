@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appendAuditEvents, CLI_ACTOR } from '../../core/audit/append.ts';
-import { ConfigError } from '../../core/config/load.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { registerSigningKey, retireOtherKeys } from '../../core/db/sql/signing-keys.ts';
 import { signingKeyFromPem } from '../../core/identity/jwt.ts';
@@ -36,14 +35,7 @@ export default defineCommand({
     { name: 'out', type: 'string', value: 'FILE', description: 'Write the new key here instead' },
   ],
   async run(ctx) {
-    let config;
-    try {
-      config = configFromContext(ctx).config;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      ctx.stderr.write(`${err.message}\n`);
-      return 1;
-    }
+    const config = configFromContext(ctx).config;
     const log = createLogger({ ...config.logging, write: (l) => ctx.stderr.write(l + '\n') });
     const database = await resolveDatabase(config, log);
     const target =

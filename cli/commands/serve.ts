@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../../core/config/load.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
@@ -86,14 +85,7 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    let config: Config;
-    try {
-      config = configFromContext(ctx).config;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      ctx.stderr.write(`${err.message}\n`);
-      return 1;
-    }
+    const config = configFromContext(ctx).config;
     const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
     if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {
       ctx.stderr.write('openwatch serve: --http-listen may only use a loopback address\n');

@@ -1,5 +1,5 @@
 import { Pool } from '@neondatabase/serverless';
-import { inTransaction, run } from './pg-client.ts';
+import { pooledTransaction, run } from './pg-client.ts';
 import type { Db } from './types.ts';
 
 /**
@@ -11,14 +11,7 @@ export function neonDb(connectionString: string, max = 1): Db {
   pool.on('error', () => undefined);
   return {
     query: (sql, params) => run(pool, sql, params),
-    transaction: async (fn) => {
-      const client = await pool.connect();
-      try {
-        return await inTransaction(client, fn);
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => pooledTransaction(pool, fn),
     close: () => pool.end(),
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CONNECT_TIMEOUT_MS, inTransaction, run } from './pg-client.ts';
+import { CONNECT_TIMEOUT_MS, pooledTransaction, run } from './pg-client.ts';
 import type { Db } from './types.ts';
 
 export interface PoolOptions {
@@ -22,14 +22,7 @@ export function poolDb(connectionString: string, options: PoolOptions): Db & { p
   return {
     pool,
     query: (sql, params) => run(pool, sql, params),
-    transaction: async (fn) => {
-      const client = await pool.connect();
-      try {
-        return await inTransaction(client, fn);
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => pooledTransaction(pool, fn),
     close: () => pool.end(),
   };
 }

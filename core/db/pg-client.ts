@@ -26,6 +26,19 @@ export async function inTransaction<T>(client: PgQueryable, fn: (tx: Queryable) 
   }
 }
 
+/** A transaction on a client checked out of a pool (pg's or Neon's), released afterwards. */
+export async function pooledTransaction<T>(
+  pool: { connect(): Promise<PgQueryable & { release(): void }> },
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await inTransaction(client, fn);
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * One `pg` client for one request (workerd must not keep a connection across requests). It connects on
  * first use, so a request that never touches the database opens nothing; close() it via ctx.waitUntil.

@@ -1,28 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.ts';
 import { fetcher, freePort, waitFor } from '../helpers/net.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { postgresFor } from '../helpers/processes.ts';
 
 const PASSWORD = 'copper-kettle-winter-harbour-9';
-
-/** postgres processes whose command line names this data directory. */
-function postgresFor(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('postgres') && cmd.includes(dir)) pids.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return pids;
-}
 
 describe('identity against `npm start` in development mode (embedded PostgreSQL)', () => {
   const dataDir = join(tempDir('ow-devauth'), 'data');

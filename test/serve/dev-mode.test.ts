@@ -1,26 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, ROOT } from '../helpers/cli.ts';
 import { fetcher, freePort, waitFor } from '../helpers/net.ts';
 import { tempDir } from '../helpers/tmp.ts';
-
-/** postgres processes whose command line names this data directory. */
-function postgresFor(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('postgres') && cmd.includes(dir)) pids.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return pids;
-}
+import { postgresFor } from '../helpers/processes.ts';
 
 interface Serve {
   child: ChildProcess;
