@@ -67,3 +67,11 @@ export function listOption(ctx: CommandContext, name: string): string[] {
 export function flag(ctx: CommandContext, name: string): boolean {
   return ctx.values[name] === true;
 }
+
+/** Resolves when the command's signal aborts (SIGINT/SIGTERM): the body of long-running commands. */
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -30,3 +30,8 @@ export async function resolveDatabase(config: Config, log: Logger): Promise<Reso
   });
   return { dsn: server.dsn, embedded: { server, secrets, dataDir } };
 }
+
+/** The credential key file: configured, else the development one; undefined in production without it. */
+export function credentialKeyFile(config: Config, db: ResolvedDatabase): string | undefined {
+  return config.identity.credential_key_file ?? db.embedded?.secrets.credentialKeyFile;
+}

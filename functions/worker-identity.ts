@@ -1,3 +1,4 @@
+import { deriveJobKey } from '../core/crypto/job-signing.ts';
 import commonPasswordsGz from '../core/identity/common-passwords.txt.gz';
 import { identitySettingsSchema } from '../core/config/schema.ts';
 import { fromBase64 } from '../core/crypto/bytes.ts';
@@ -38,6 +39,10 @@ export function workerIdentityRuntime(env: IdentityEnv): IdentityRuntime {
     keyring: async () => {
       if (!env.CREDENTIAL_KEY) throw new Error('the CREDENTIAL_KEY secret is not set');
       return createKeyring([fromBase64(env.CREDENTIAL_KEY.trim())]);
+    },
+    jobKey: async () => {
+      if (!env.CREDENTIAL_KEY) throw new Error('the CREDENTIAL_KEY secret is not set');
+      return deriveJobKey(fromBase64(env.CREDENTIAL_KEY.trim()));
     },
     commonPasswords,
   };

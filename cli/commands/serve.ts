@@ -1,16 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../core/config/schema.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
+import type { Db } from '../../core/db/types.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { nodeBuildInfo } from '../../core/node/build-info.ts';
 import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
+import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
 import { migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled } from '../../functions/scheduled.ts';
-import { defineCommand, flag, stringOption } from '../command.ts';
+import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
+import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
 
@@ -45,13 +48,6 @@ function requiredFiles(config: Config, db: ResolvedDatabase): Files | string[] {
   return files as Files;
 }
 
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
-
 function startTimer(log: Logger): () => void {
   const timer = setInterval(() => {
     runScheduled(log, 'node-timer', Date.now()).catch((err: unknown) =>
@@ -59,6 +55,20 @@ function startTimer(log: Logger): () => void {
     );
   }, SCHEDULE_INTERVAL_MS);
   return () => clearInterval(timer);
+}
+
+/**
+ * The API reads rules from `rule_catalog` (workerd has no rule files), so serve loads the bundled corpus
+ * into it after migrations. A failure (e.g. a schema not yet migrated) is logged; serving goes on.
+ */
+async function syncRuleCatalogAtStart(db: Db, log: Logger): Promise<void> {
+  try {
+    // Imported here: the engine is only needed once, and `openwatch --help` should not load it.
+    const { syncBundledRuleCatalog } = await import('../../core/node/rule-catalog.ts');
+    await syncBundledRuleCatalog(db, log);
+  } catch (err) {
+    log.error('rule catalog sync failed', { err });
+  }
 }
 
 export default defineCommand({
@@ -83,9 +93,16 @@ export default defineCommand({
       type: 'boolean',
       description: 'Apply pending migrations before serving (always in development mode)',
     },
+    {
+      name: 'no-runner',
+      type: 'boolean',
+      description: 'Do not run scans in this process (run `openwatch runner`)',
+    },
+    ...runnerOptions,
   ],
   async run(ctx) {
     const config = configFromContext(ctx).config;
+    const runner = flag(ctx, 'no-runner') ? undefined : runnerSettings(ctx);
     const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
     if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {
       ctx.stderr.write('openwatch serve: --http-listen may only use a loopback address\n');
@@ -112,6 +129,7 @@ export default defineCommand({
         applicationName: 'openwatch-serve',
       });
       stops.unshift(() => db.close());
+      await syncRuleCatalogAtStart(db, log);
       const { jwt_private_key: _jwt, credential_key_file: _cred, ...identitySettings } = config.identity;
       const identity = nodeIdentityRuntime({
         settings: identitySettings,
@@ -125,6 +143,7 @@ export default defineCommand({
           buildInfo: nodeBuildInfo(),
           log,
           identity,
+          sshKeys: nodeSshKeys,
         },
         openDb: () => ({ db, release: async () => undefined }),
         maxBodyBytes: config.server.max_body_bytes,
@@ -140,6 +159,13 @@ export default defineCommand({
       });
       stops.unshift(() => server.close());
       stops.unshift(startTimer(log));
+      if (runner) {
+        // A single-node install needs one service: the runner shares the pool and keys.
+        // Loaded here, not at start-up: every CLI invocation imports every command module.
+        const { startRunner } = await import('../../runner/start.ts');
+        const loop = await startRunner({ db, dsn: database.dsn, keys: identity, log, ...runner });
+        stops.unshift(() => loop.stop(RUNNER_SHUTDOWN_DEADLINE_MS));
+      }
       const where = database.embedded
         ? `development mode: embedded PostgreSQL in ${database.embedded.server.dir}, secrets in ${database.embedded.dataDir}`
         : 'production mode';

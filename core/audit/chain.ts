@@ -1,4 +1,5 @@
 import { sha256Hex } from '../crypto/bytes.ts';
+import { canonicalJson } from '../canonical-json.ts';
 
 /** prev_hash of the first row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,22 +15,6 @@ export interface ChainedContent {
   ip: string | null;
   details: Record<string, unknown>;
   prev_hash: string;
-}
-
-/**
- * Canonical JSON: object keys sorted by code unit, no whitespace, arrays in order. jsonb reorders keys
- * and the hash must survive a round trip through the database, so key order never matters.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const out = JSON.stringify(value);
-    return out === undefined ? 'null' : out;
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export function rowHash(content: ChainedContent): Promise<string> {

@@ -33,8 +33,28 @@ export const AUDIT_EVENTS = {
   'api_token.created': 'An API token was created',
   'api_token.revoked': 'An API token was revoked',
   'config.changed': 'A system setting was changed',
+  'credential_key.rotated':
+    'Every stored secret was re-encrypted under a new credential key; the older key versions were retired',
   'jwt.key.rotated': 'A new access-token signing key was registered and older ones scheduled to retire',
   'audit.exported': 'The audit log was exported',
+  'scan.requested': 'A scan of a host was queued',
+  'scan.cancelled': 'A queued or running scan was cancelled',
+  'host.created': 'A host was registered (by hand or by a bulk import)',
+  'host.updated': 'A host was changed (maintenance included)',
+  'host.deleted': 'A host was removed (soft: its history stays)',
+  'host.imported': 'A bulk host import finished (counts of created and refused rows)',
+  'group.created': 'A host group was created',
+  'group.updated': 'A host group was changed (maintenance and automatic membership included)',
+  'group.deleted': 'A host group was deleted',
+  'group.members.changed': "A host group's manual members were changed",
+  'credential.created': 'An SSH credential was stored (the secret itself is never logged)',
+  'credential.updated': 'An SSH credential was changed or its secret replaced',
+  'credential.deleted': 'An SSH credential was deleted',
+  'host_key.pinned': "A host's SSH key was pinned (pre-provisioned, or trusted on first use)",
+  'host_key.mismatch':
+    'A host offered an SSH key other than the pinned one; nothing ran, the key awaits a decision',
+  'host_key.approved': 'A pending host key was approved: it is pinned now and the previous one retired',
+  'host_key.rejected': 'A pending host key was rejected',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

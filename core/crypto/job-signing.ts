@@ -1,3 +1,4 @@
+import { canonicalJson } from '../canonical-json.ts';
 /**
  * Job payloads are signed so that a runner acts only on jobs the API created: someone who can write to
  * the jobs table but does not hold the credential key cannot make a runner scan another address or use
@@ -18,18 +19,6 @@ export async function deriveJobKey(credentialKey: Uint8Array): Promise<JobKey> {
     false,
     ['sign', 'verify'],
   );
-}
-
-/** JSON with object keys sorted at every depth, so equal payloads always sign equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function message(kind: string, payload: unknown): Uint8Array {

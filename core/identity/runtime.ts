@@ -1,3 +1,4 @@
+import type { JobKey } from '../crypto/job-signing.ts';
 import type { IdentitySettings } from '../config/schema.ts';
 import type { Keyring } from '../crypto/envelope.ts';
 import type { CommonPasswords } from './common-passwords.ts';
@@ -13,5 +14,7 @@ export interface IdentityRuntime {
   signingKey(): Promise<SigningKey>;
   /** Data-encryption keys for envelopes (TOTP secrets). */
   keyring(): Promise<Keyring>;
+  /** The HMAC key that signs and verifies job payloads, derived from the base credential key. */
+  jobKey(): Promise<JobKey>;
   commonPasswords(): Promise<CommonPasswords>;
 }

@@ -1,10 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { IdentitySettings } from '../config/schema.ts';
-import { createKeyring, type Keyring } from '../crypto/envelope.ts';
+import type { Keyring } from '../crypto/envelope.ts';
 import { cachedCommonPasswords } from '../identity/common-passwords.ts';
 import { signingKeyFromPem, type SigningKey } from '../identity/jwt.ts';
 import type { IdentityRuntime } from '../identity/runtime.ts';
+import { deriveJobKey, type JobKey } from '../crypto/job-signing.ts';
+import { credentialKeysSignature, loadCredentialKeyring } from './credential-keys.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from './keys.ts';
 
 export const COMMON_PASSWORDS_FILE = fileURLToPath(
@@ -30,11 +32,10 @@ export interface NodeIdentityOptions {
 
 /**
  * The identity runtime of `openwatch serve`: keys from their files. The signing key is re-read when its
- * file changes, so `openwatch rotate-jwt-key` takes effect without a restart.
+ * file changes, so `openwatch rotate-jwt-key` takes effect without a restart; likewise the keyring.
  */
 export function nodeIdentityRuntime(o: NodeIdentityOptions): IdentityRuntime {
   let signing: { mtimeMs: number; key: Promise<SigningKey> } | undefined;
-  let keyring: Promise<Keyring> | undefined;
   return {
     settings: o.settings,
     signingKey: () => {
@@ -48,10 +49,32 @@ export function nodeIdentityRuntime(o: NodeIdentityOptions): IdentityRuntime {
       }
       return signing.key;
     },
-    keyring: () => {
-      keyring ??= createKeyring([new Uint8Array(loadCredentialKey(o.credentialKeyFile))]);
-      return keyring;
-    },
+    ...nodeCredentialKeys(o.credentialKeyFile),
     commonPasswords: nodeCommonPasswords,
+  };
+}
+
+/**
+ * The credential keyring and the job-signing key from the configured key file. Every key generation
+ * beside the file (core/node/credential-keys.ts) is loaded, and reloaded when one appears, so
+ * `openwatch rotate-dek` takes effect without a restart. The job key comes from the base file, which
+ * rotation never removes, so jobs signed before a rotation still verify after it.
+ */
+export function nodeCredentialKeys(credentialKeyFile: string): Pick<IdentityRuntime, 'keyring' | 'jobKey'> {
+  let keyring: { signature: string; ring: Promise<Keyring> } | undefined;
+  let jobKey: Promise<JobKey> | undefined;
+  return {
+    keyring: () => {
+      const signature = credentialKeysSignature(credentialKeyFile);
+      if (!keyring || keyring.signature !== signature) {
+        const ring = loadCredentialKeyring(credentialKeyFile);
+        keyring = { signature, ring };
+        ring.catch(() => {
+          keyring = undefined;
+        });
+      }
+      return keyring.ring;
+    },
+    jobKey: () => (jobKey ??= deriveJobKey(new Uint8Array(loadCredentialKey(credentialKeyFile)))),
   };
 }

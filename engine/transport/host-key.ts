@@ -46,7 +46,7 @@ function mismatch(target: string, expected: string[], offered: string, keyType: 
     'host_key_mismatch',
     `HOST KEY MISMATCH for ${target}: expected ${expected.join(' or ')}, host offered ${offered} (${keyType}). ` +
       'Nothing was run. If the host was legitimately re-keyed, update the known_hosts entry or the pinned fingerprint.',
-    { expected: expected.join(','), offered },
+    { expected: expected.join(','), offered, key_type: keyType },
   );
 }
 
@@ -105,7 +105,7 @@ export function decideHostKey(
       'host_key_unknown',
       `host key of ${target} is unknown${where}: it offered ${fingerprint} (${keyType}). ` +
         'Verify it out of band, then pin it (--host-key-fingerprint) or accept it once (--accept-new-host-key).',
-      { offered: fingerprint },
+      { offered: fingerprint, key_type: keyType },
     ),
   };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../../core/db/types.ts';
+import type { SshKeyParser } from '../../core/fleet/ssh-key.ts';
 import type { IdentityRuntime } from '../../core/identity/runtime.ts';
 import type { Logger } from '../../core/log.ts';
 import type { RouteAccess } from '../../core/rbac/permissions.ts';
@@ -21,6 +22,8 @@ export interface AppServices {
   buildInfo: BuildInfo;
   log: Logger;
   identity: IdentityRuntime;
+  /** SSH private-key parsing for key credentials; absent on workerd (ssh2 needs Node). */
+  sshKeys?: SshKeyParser;
 }
 
 /** Facts about the connection that only the runtime knows (never read from spoofable headers on Node). */

@@ -4,8 +4,41 @@ import { loginRoute, refreshRoute } from './auth/login.ts';
 import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
 import { mfaDisableRoute, mfaEnrolRoute, mfaRecoveryCodesRoute, mfaVerifyRoute } from './auth/mfa.ts';
 import { changePasswordRoute } from './auth/password.ts';
+import {
+  createCredentialRoute,
+  deleteCredentialRoute,
+  getCredentialRoute,
+  listCredentialsRoute,
+  updateCredentialRoute,
+} from './credentials.ts';
+import {
+  addGroupHostRoute,
+  createGroupRoute,
+  deleteGroupRoute,
+  getGroupRoute,
+  listGroupsRoute,
+  removeGroupHostRoute,
+  setGroupHostsRoute,
+  updateGroupRoute,
+} from './groups.ts';
 import { health, live, ready } from './health.ts';
+import {
+  createHostRoute,
+  deleteHostRoute,
+  getHostRoute,
+  listHostsRoute,
+  updateHostRoute,
+} from './hosts/crud.ts';
+import {
+  approveHostKeyRoute,
+  listHostKeysRoute,
+  pinHostKeyRoute,
+  rejectHostKeyRoute,
+} from './hosts/host-keys.ts';
+import { importHostsRoute } from './hosts/import.ts';
 import { openapi } from './openapi.ts';
+import { changesRoute, postureRoute, postureTrendRoute, topFailingRoute } from './posture.ts';
+import { hostResultsRoute } from './results.ts';
 import {
   createRoleRoute,
   deleteRoleRoute,
@@ -14,6 +47,7 @@ import {
   listRolesRoute,
   updateRoleRoute,
 } from './roles.ts';
+import { listRulesRoute } from './rules.ts';
 import { getMfaPolicyRoute, putMfaPolicyRoute } from './settings.ts';
 import {
   createTokenRoute,
@@ -34,6 +68,13 @@ import {
 } from './users/state.ts';
 import { setUserRolesRoute, updateUserRoute } from './users/update.ts';
 import { version } from './version.ts';
+import {
+  cancelScanRoute,
+  getScanRoute,
+  listScansRoute,
+  requestScanRoute,
+  scanResultsRoute,
+} from './scans.ts';
 
 /** Every route the API serves. A route exists only if it is listed here. */
 export const routes: AnyRoute[] = [
@@ -81,4 +122,41 @@ export const routes: AnyRoute[] = [
   exportAuditRoute,
   getMfaPolicyRoute,
   putMfaPolicyRoute,
+  // fleet: hosts, groups, SSH credentials
+  listHostsRoute,
+  createHostRoute,
+  importHostsRoute,
+  getHostRoute,
+  updateHostRoute,
+  deleteHostRoute,
+  listHostKeysRoute,
+  pinHostKeyRoute,
+  approveHostKeyRoute,
+  rejectHostKeyRoute,
+  listGroupsRoute,
+  createGroupRoute,
+  getGroupRoute,
+  updateGroupRoute,
+  deleteGroupRoute,
+  setGroupHostsRoute,
+  addGroupHostRoute,
+  removeGroupHostRoute,
+  listCredentialsRoute,
+  createCredentialRoute,
+  getCredentialRoute,
+  updateCredentialRoute,
+  deleteCredentialRoute,
+  // results: rule catalog, posture, drift
+  listRulesRoute,
+  postureRoute,
+  postureTrendRoute,
+  topFailingRoute,
+  changesRoute,
+  hostResultsRoute,
+  // scans
+  requestScanRoute,
+  listScansRoute,
+  getScanRoute,
+  cancelScanRoute,
+  scanResultsRoute,
 ];

@@ -4,6 +4,7 @@ import { routes } from '../../functions/routes/index.ts';
 import type { ApiTarget } from '../helpers/api-servers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { authSuite } from './auth-suite.ts';
+import { fleetSuite } from './fleet-suite.ts';
 
 interface Envelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
@@ -114,5 +115,6 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
     });
 
     authSuite(() => ({ api, t }));
+    fleetSuite(() => ({ api, t }));
   });
 }

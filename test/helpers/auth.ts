@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/types.ts';
 import { createUser } from '../../core/identity/accounts.ts';
 import { createLogger } from '../../core/log.ts';
 import { nodeCommonPasswords } from '../../core/node/identity-runtime.ts';
+import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { createApp, type App } from '../../functions/app.ts';
 import { testIdentityRuntime } from './identity.ts';
 
@@ -31,6 +32,7 @@ export function testApp(db: Db, settings: Partial<Record<keyof IdentitySettings,
       buildInfo: { version: 't', commit: 't', build_time: 't' },
       log: createLogger({ level: 'debug', format: 'json', write: (l) => logs.push(l) }),
       identity,
+      sshKeys: nodeSshKeys,
     },
     openDb: () => ({ db, release: async () => undefined }),
   });

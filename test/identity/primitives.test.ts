@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../core/audit/chain.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import { fromBase64, utf8 } from '../../core/crypto/bytes.ts';
 import { createKeyring, envelopeKeyVersion, open, seal } from '../../core/crypto/envelope.ts';
 import {

@@ -1,0 +1,42 @@
+import { stringOption, UsageError, type CommandContext, type OptionSpec } from './command.ts';
+import { DEFAULT_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, SECOND } from '../runner/job-loop.ts';
+
+export const DEFAULT_RUNNER_CONCURRENCY = 10;
+/** How long a stopping runner lets running scans finish before aborting them. */
+export const RUNNER_SHUTDOWN_DEADLINE_MS = 30 * SECOND;
+
+export const runnerOptions: OptionSpec[] = [
+  {
+    name: 'concurrency',
+    type: 'string',
+    value: 'N',
+    description: `Scans run at once (default ${DEFAULT_RUNNER_CONCURRENCY})`,
+  },
+  {
+    name: 'poll-interval',
+    type: 'string',
+    value: 'SECONDS',
+    description: `Queue polling when no NOTIFY arrives (default ${DEFAULT_POLL_INTERVAL_MS / SECOND}, at most ${MAX_POLL_INTERVAL_MS / SECOND})`,
+  },
+];
+
+export interface RunnerSettings {
+  concurrency: number;
+  pollIntervalMs: number;
+}
+
+export function runnerSettings(ctx: CommandContext): RunnerSettings {
+  const c = stringOption(ctx, 'concurrency');
+  const concurrency = c === undefined ? DEFAULT_RUNNER_CONCURRENCY : Number(c);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+    throw new UsageError('--concurrency expects an integer from 1 to 1000');
+  }
+  const p = stringOption(ctx, 'poll-interval');
+  const seconds = p === undefined ? DEFAULT_POLL_INTERVAL_MS / SECOND : Number(p);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * SECOND > MAX_POLL_INTERVAL_MS) {
+    throw new UsageError(
+      `--poll-interval expects seconds greater than 0 and at most ${MAX_POLL_INTERVAL_MS / SECOND}`,
+    );
+  }
+  return { concurrency, pollIntervalMs: seconds * SECOND };
+}

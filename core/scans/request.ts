@@ -1,0 +1,64 @@
+import { signJob, type JobKey } from '../crypto/job-signing.ts';
+import { enqueueJob } from '../db/sql/jobs.ts';
+import * as scans from '../db/sql/scans.ts';
+import type { Db } from '../db/types.ts';
+
+export const SCAN_JOB = 'scan';
+
+/** The signed job payload: ids only; the runner loads everything else from the database. */
+export interface ScanJobPayload {
+  scan_id: string;
+  host_id: string;
+}
+
+export class ScanConflictError extends Error {
+  override name = 'ScanConflictError';
+  constructor(readonly active: scans.ScanRow) {
+    super(`a scan of this host is already ${active.status}`);
+  }
+}
+
+export interface ScanRequest {
+  hostId: string;
+  requestedBy: string | null;
+  source: scans.ScanSource;
+  ruleIds?: string[] | null;
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Records a scan and its signed job in one transaction. A repeated Idempotency-Key returns the scan it
+ * created before; a host with a queued or running scan is a conflict (the queue's per-host concurrency
+ * key makes that hold under races too).
+ */
+export async function requestScan(
+  db: Db,
+  jobKey: JobKey,
+  req: ScanRequest,
+): Promise<{ scan: scans.ScanRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    if (req.idempotencyKey && req.requestedBy) {
+      const seen = await scans.scanByIdempotencyKey(tx, req.requestedBy, req.idempotencyKey);
+      if (seen) return { scan: seen, created: false };
+    }
+    const active = await scans.activeScanForHost(tx, req.hostId);
+    if (active) throw new ScanConflictError(active);
+    const scan = await scans.insertScan(tx, {
+      hostId: req.hostId,
+      requestedBy: req.requestedBy,
+      source: req.source,
+      ruleIds: req.ruleIds ?? null,
+      idempotencyKey: req.idempotencyKey ?? null,
+    });
+    const payload: ScanJobPayload = { scan_id: scan.id, host_id: req.hostId };
+    const job = await enqueueJob(tx, {
+      kind: SCAN_JOB,
+      payload,
+      signature: await signJob(jobKey, SCAN_JOB, payload),
+      concurrencyKey: `scan:${req.hostId}`,
+    });
+    if (!job) throw new ScanConflictError(scan);
+    await scans.attachJob(tx, scan.id, job.id);
+    return { scan: { ...scan, job_id: job.id }, created: true };
+  });
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { audit } from '../../../core/audit/append.ts';
+import { credentialById, credentialByName } from '../../../core/db/sql/credentials.ts';
+import type { Queryable } from '../../../core/db/types.ts';
+import { actorOf, principalOf } from '../../auth/principal.ts';
+import { parseCsv } from '../../fleet/csv.ts';
+import { createHost } from '../../fleet/host-store.ts';
+import { newHostSchema } from '../../fleet/host-views.ts';
+import { ApiError, jsonResponse } from '../../http/errors.ts';
+import { defineRoute } from '../../http/route.ts';
+
+export const IMPORT_MAX_BYTES = 1024 * 1024;
+export const IMPORT_MAX_ROWS = 5000;
+export const CSV_COLUMNS = [
+  'hostname',
+  'address',
+  'port',
+  'environment',
+  'tags',
+  'description',
+  'credential',
+] as const;
+
+const UUID = z.uuid();
+
+const rowResultSchema = z.object({
+  row: z.number().int(),
+  status: z.enum(['created', 'error']),
+  id: z.string().optional(),
+  hostname: z.string().optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+type RowResult = z.infer<typeof rowResultSchema>;
+
+/** A raw row: a JSON object, or a CSV record (line number kept for messages). */
+interface RawRow {
+  row: number;
+  value: unknown;
+  /** CSV's credential column: a credential name or id, resolved before validation. */
+  credential?: string;
+}
+
+function csvRows(text: string): RawRow[] {
+  const records = parseCsv(text);
+  if (!records) throw new ApiError(400, 'invalid_csv', 'a quoted CSV cell is never closed');
+  const [header, ...data] = records;
+  const names = header?.cells.map((c) => c.trim().toLowerCase()) ?? [];
+  const unknown = names.filter((n) => !(CSV_COLUMNS as readonly string[]).includes(n));
+  if (!names.includes('hostname') || unknown.length > 0)
+    throw new ApiError(
+      400,
+      'invalid_csv',
+      `the header row needs hostname and only: ${CSV_COLUMNS.join(',')}`,
+      {
+        unknown_columns: unknown,
+      },
+    );
+  return data.map((r) => {
+    const get = (col: string): string | undefined => {
+      const i = names.indexOf(col);
+      const v = i < 0 ? undefined : r.cells[i]?.trim();
+      return v === '' ? undefined : v;
+    };
+    const tags = get('tags');
+    const value: Record<string, unknown> = {
+      hostname: get('hostname') ?? '',
+      address: get('address'),
+      port: get('port'),
+      environment: get('environment'),
+      tags: tags === undefined ? undefined : tags.split(/[;\s]+/).filter(Boolean),
+      description: get('description'),
+    };
+    const credential = get('credential');
+    return { row: r.line, value, ...(credential === undefined ? {} : { credential }) };
+  });
+}
+
+function jsonRows(text: string): RawRow[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+  const body = z
+    .object({ hosts: z.array(z.unknown()) })
+    .strict()
+    .safeParse(parsed);
+  if (!body.success)
+    throw new ApiError(400, 'validation_error', 'invalid request body', [
+      { field: 'body.hosts', message: 'expected {"hosts": [ … ]}' },
+    ]);
+  return body.data.hosts.map((value, i) => ({ row: i + 1, value }));
+}
+
+async function resolveCredential(db: Queryable, ref: string): Promise<string | undefined> {
+  const c = UUID.safeParse(ref).success ? await credentialById(db, ref) : await credentialByName(db, ref);
+  return c?.id;
+}
+
+async function readBody(request: Request): Promise<{ csv: boolean; text: string }> {
+  const type = request.headers.get('content-type') ?? '';
+  const csv = /^text\/csv\b/i.test(type);
+  if (!csv && !/^application\/(.+\+)?json\b/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', 'send application/json or text/csv');
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > IMPORT_MAX_BYTES)
+    throw new ApiError(413, 'payload_too_large', `request body exceeds ${IMPORT_MAX_BYTES} bytes`);
+  return { csv, text };
+}
+
+export const importHostsRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/hosts/import',
+  permission: 'hosts:manage',
+  summary:
+    'Bulk import: JSON {hosts:[…]} (each as POST /hosts) or text/csv with the header ' +
+    `${CSV_COLUMNS.join(',')} (tags separated by ; credential by name or id). Each row stands alone.`,
+  tags: ['hosts'],
+  responses: {
+    200: {
+      description: 'One result per row',
+      schema: z.object({ created: z.number(), failed: z.number(), results: z.array(rowResultSchema) }),
+    },
+    400: { description: 'Not a JSON {hosts} object or a CSV with a known header' },
+    413: { description: `More than ${IMPORT_MAX_BYTES} bytes or ${IMPORT_MAX_ROWS} rows` },
+    415: { description: 'Neither application/json nor text/csv' },
+  },
+  handler: async (ctx) => {
+    const p = principalOf(ctx);
+    const { csv, text } = await readBody(ctx.request);
+    const rows = csv ? csvRows(text) : jsonRows(text);
+    if (rows.length > IMPORT_MAX_ROWS)
+      throw new ApiError(413, 'too_many_rows', `at most ${IMPORT_MAX_ROWS} rows per import`);
+    const results: RowResult[] = [];
+    for (const r of rows) results.push(await importRow(ctx.db, r, { actor: actorOf(p), ip: ctx.clientIp }));
+    const created = results.filter((r) => r.status === 'created').length;
+    await audit(ctx.db, {
+      code: 'host.imported',
+      actor: actorOf(p),
+      ip: ctx.clientIp,
+      details: { format: csv ? 'csv' : 'json', rows: rows.length, created, failed: rows.length - created },
+    });
+    return jsonResponse({ created, failed: rows.length - created, results });
+  },
+});
+
+async function importRow(
+  db: Parameters<typeof createHost>[0],
+  r: RawRow,
+  who: { actor: ReturnType<typeof actorOf>; ip: string },
+): Promise<RowResult> {
+  let value = r.value;
+  if (r.credential !== undefined) {
+    const id = await resolveCredential(db, r.credential);
+    if (!id)
+      return {
+        row: r.row,
+        status: 'error',
+        code: 'unknown_credential',
+        message: `no credential ${r.credential}`,
+      };
+    value = { ...(value as Record<string, unknown>), credential_id: id };
+  }
+  const parsed = newHostSchema.safeParse(value);
+  if (!parsed.success)
+    return {
+      row: r.row,
+      status: 'error',
+      code: 'validation_error',
+      message: 'invalid host',
+      details: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
+    };
+  try {
+    const host = await createHost(db, parsed.data, { ...who, source: 'import' });
+    return { row: r.row, status: 'created', id: host.id, hostname: host.hostname };
+  } catch (err) {
+    if (err instanceof ApiError) return { row: r.row, status: 'error', code: err.code, message: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../core/db/types.ts';
+import type { IdentityRuntime } from '../core/identity/runtime.ts';
+import type { Logger } from '../core/log.ts';
+import { SCAN_JOB } from '../core/scans/request.ts';
+import { loadRules, type Rule } from '../engine/index.ts';
+import { dbHostKeyStore } from './host-keys.ts';
+import { startJobLoop, type JobLoop } from './job-loop.ts';
+import { scanJobHandler } from './scan-job.ts';
+
+export const BUNDLED_RULES = fileURLToPath(new URL('../rules', import.meta.url));
+const SECOND = 1000;
+
+export interface RunnerOptions {
+  db: Db;
+  dsn: string;
+  /** The credential keyring (to decrypt SSH credentials) and the job-signing key. */
+  keys: Pick<IdentityRuntime, 'keyring' | 'jobKey'>;
+  log: Logger;
+  concurrency: number;
+  pollIntervalMs: number;
+  rulesDirs?: string[];
+}
+
+/** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
+export function runnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Starts the job loop with the scan handler. The rule corpus is loaded once, on the first scan, and
+ * kept for the life of the process.
+ */
+export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
+  let rules: Promise<readonly Rule[]> | undefined;
+  const loadCorpus = async (): Promise<readonly Rule[]> => {
+    const { rules: loaded, errors } = await loadRules(o.rulesDirs ?? [BUNDLED_RULES]);
+    if (errors.length > 0)
+      throw new Error(`the rule corpus has ${errors.length} errors; run openwatch scan --local to see them`);
+    return loaded;
+  };
+  const log = o.log.child({ component: 'runner' });
+  return startJobLoop({
+    db: o.db,
+    dsn: o.dsn,
+    workerId: runnerId(),
+    concurrency: o.concurrency,
+    pollIntervalMs: o.pollIntervalMs,
+    jobKey: await o.keys.jobKey(),
+    log,
+    handlers: {
+      [SCAN_JOB]: scanJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        rules: () => (rules ??= loadCorpus()),
+        hostKeys: dbHostKeyStore(o.db, log),
+        log,
+        connectTimeoutMs: 15 * SECOND,
+        scanTimeoutMs: 300 * SECOND,
+      }),
+    },
+  });
+}
