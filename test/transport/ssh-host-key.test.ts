@@ -121,6 +121,10 @@ describe('host key verification before authentication', () => {
     const pinned = sha256Fingerprint(publicBlob(lab.keys.otherHostKeyPath).blob);
     const err = await rejection(connect({ fingerprint: pinned }));
     expect(err.code).toBe('host_key_mismatch');
-    expect(err.details).toEqual({ expected: pinned, offered: host.hostKeyFingerprint, key_type: 'ssh-ed25519' });
+    expect(err.details).toEqual({
+      expected: pinned,
+      offered: host.hostKeyFingerprint,
+      key_type: 'ssh-ed25519',
+    });
   });
 });
