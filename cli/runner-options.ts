@@ -1,5 +1,10 @@
 import { stringOption, UsageError, type CommandContext, type OptionSpec } from './command.ts';
-import { DEFAULT_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, SECOND } from '../runner/job-loop.ts';
+import {
+  DEFAULT_LEASE_SECONDS,
+  DEFAULT_POLL_INTERVAL_MS,
+  MAX_POLL_INTERVAL_MS,
+  SECOND,
+} from '../runner/job-loop.ts';
 
 export const DEFAULT_RUNNER_CONCURRENCY = 10;
 /** How long a stopping runner lets running scans finish before aborting them. */
@@ -18,11 +23,18 @@ export const runnerOptions: OptionSpec[] = [
     value: 'SECONDS',
     description: `Queue polling when no NOTIFY arrives (default ${DEFAULT_POLL_INTERVAL_MS / SECOND}, at most ${MAX_POLL_INTERVAL_MS / SECOND})`,
   },
+  {
+    name: 'lease',
+    type: 'string',
+    value: 'SECONDS',
+    description: `Job lease, renewed by heartbeat; a runner silent this long loses its jobs (default ${DEFAULT_LEASE_SECONDS})`,
+  },
 ];
 
 export interface RunnerSettings {
   concurrency: number;
   pollIntervalMs: number;
+  leaseSeconds: number;
 }
 
 export function runnerSettings(ctx: CommandContext): RunnerSettings {
@@ -38,5 +50,10 @@ export function runnerSettings(ctx: CommandContext): RunnerSettings {
       `--poll-interval expects seconds greater than 0 and at most ${MAX_POLL_INTERVAL_MS / SECOND}`,
     );
   }
-  return { concurrency, pollIntervalMs: seconds * SECOND };
+  const l = stringOption(ctx, 'lease');
+  const leaseSeconds = l === undefined ? DEFAULT_LEASE_SECONDS : Number(l);
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 3 || leaseSeconds > 3600) {
+    throw new UsageError('--lease expects whole seconds from 3 to 3600');
+  }
+  return { concurrency, pollIntervalMs: seconds * SECOND, leaseSeconds };
 }

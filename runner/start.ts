@@ -21,6 +21,8 @@ export interface RunnerOptions {
   log: Logger;
   concurrency: number;
   pollIntervalMs: number;
+  /** Job lease; a runner silent for this long loses its jobs to others. */
+  leaseSeconds?: number;
   rulesDirs?: string[];
 }
 
@@ -48,6 +50,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
     workerId: runnerId(),
     concurrency: o.concurrency,
     pollIntervalMs: o.pollIntervalMs,
+    ...(o.leaseSeconds !== undefined ? { leaseSeconds: o.leaseSeconds } : {}),
     jobKey: await o.keys.jobKey(),
     log,
     handlers: {

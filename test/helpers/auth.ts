@@ -1,3 +1,4 @@
+import type { IdentityRuntime } from '../../core/identity/runtime.ts';
 import type { IdentitySettings } from '../../core/config/schema.ts';
 import type { Db } from '../../core/db/types.ts';
 import { createUser } from '../../core/identity/accounts.ts';
@@ -22,9 +23,13 @@ export interface TestApp {
 }
 
 /** The real app in-process against a test database, with made-up keys. */
-export function testApp(db: Db, settings: Partial<Record<keyof IdentitySettings, number>> = {}): TestApp {
+export function testApp(
+  db: Db,
+  settings: Partial<Record<keyof IdentitySettings, number>> = {},
+  keys?: Pick<IdentityRuntime, 'keyring' | 'jobKey'>,
+): TestApp {
   const logs: string[] = [];
-  const identity = testIdentityRuntime(settings);
+  const identity = Object.assign(testIdentityRuntime(settings), keys ?? {});
   const app = createApp({
     services: {
       runtime: 'node',
