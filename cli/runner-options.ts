@@ -29,12 +29,22 @@ export const runnerOptions: OptionSpec[] = [
     value: 'SECONDS',
     description: `Job lease, renewed by heartbeat; a runner silent this long loses its jobs (default ${DEFAULT_LEASE_SECONDS})`,
   },
+  {
+    name: 'traversal',
+    type: 'string',
+    value: 'MODE',
+    description:
+      'Filesystem-wide walk per scan: inline (default), separate, or skip (its rules are then not assessable)',
+  },
 ];
+
+const TRAVERSALS = ['inline', 'separate', 'skip'] as const;
 
 export interface RunnerSettings {
   concurrency: number;
   pollIntervalMs: number;
   leaseSeconds: number;
+  traversal: (typeof TRAVERSALS)[number];
 }
 
 export function runnerSettings(ctx: CommandContext): RunnerSettings {
@@ -55,5 +65,14 @@ export function runnerSettings(ctx: CommandContext): RunnerSettings {
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 3 || leaseSeconds > 3600) {
     throw new UsageError('--lease expects whole seconds from 3 to 3600');
   }
-  return { concurrency, pollIntervalMs: seconds * SECOND, leaseSeconds };
+  const traversal = stringOption(ctx, 'traversal') ?? 'inline';
+  if (!(TRAVERSALS as readonly string[]).includes(traversal)) {
+    throw new UsageError(`--traversal must be one of ${TRAVERSALS.join(', ')}`);
+  }
+  return {
+    concurrency,
+    pollIntervalMs: seconds * SECOND,
+    leaseSeconds,
+    traversal: traversal as RunnerSettings['traversal'],
+  };
 }

@@ -6,7 +6,7 @@ import type { Db } from '../core/db/types.ts';
 import { loadCredentialForHost } from '../core/fleet/credentials.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
-import { scanHost, selectRules, type Rule } from '../engine/index.ts';
+import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import type { HostKeyInfo, HostKeyPolicy } from '../engine/transport/host-key.ts';
 import { connectSsh } from '../engine/transport/ssh.ts';
 import { SudoTransport } from '../engine/transport/sudo.ts';
@@ -41,6 +41,8 @@ export interface ScanJobDeps {
   log: Logger;
   connectTimeoutMs: number;
   scanTimeoutMs: number;
+  /** The shared filesystem walk: inline (default), separate, or skip (its rules become not_assessable). */
+  traversal: TraversalMode;
 }
 
 class ScanFailure extends Error {
@@ -118,6 +120,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
       const report = await scanHost({
         transport: opened.transport,
         rules,
+        traversal: deps.traversal,
         timeoutMs: deps.scanTimeoutMs,
         signal,
       });

@@ -5,7 +5,7 @@ import type { Db } from '../core/db/types.ts';
 import type { IdentityRuntime } from '../core/identity/runtime.ts';
 import type { Logger } from '../core/log.ts';
 import { SCAN_JOB } from '../core/scans/request.ts';
-import { loadRules, type Rule } from '../engine/index.ts';
+import { loadRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { scanJobHandler } from './scan-job.ts';
@@ -21,6 +21,8 @@ export interface RunnerOptions {
   log: Logger;
   concurrency: number;
   pollIntervalMs: number;
+  /** The filesystem-wide walk per scan (default inline). */
+  traversal?: TraversalMode;
   /** Job lease; a runner silent for this long loses its jobs to others. */
   leaseSeconds?: number;
   rulesDirs?: string[];
@@ -62,6 +64,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         log,
         connectTimeoutMs: 15 * SECOND,
         scanTimeoutMs: 300 * SECOND,
+        traversal: o.traversal ?? 'inline',
       }),
     },
   });
