@@ -1,9 +1,34 @@
+import type { JobKey } from '../core/crypto/job-signing.ts';
+import type { Db } from '../core/db/types.ts';
 import type { Logger } from '../core/log.ts';
+import { scheduleHostJobs } from '../core/schedule/host-jobs.ts';
+import { scheduleScans } from '../core/schedule/scans.ts';
+
+/** What the periodic work needs from its runtime: a database and the key that signs jobs. */
+export interface ScheduledDeps {
+  db: Db;
+  jobKey: () => Promise<JobKey>;
+}
 
 /**
  * The periodic work both runtimes trigger: workerd's cron calls it from `scheduled`, Node's `serve` from a
- * timer. Enqueuing due scans, discovery and liveness checks lands here with the job queue.
+ * timer. It enqueues the scans, discovery and liveness checks that are due (docs/schedules.md).
  */
-export async function runScheduled(log: Logger, cron: string, scheduledTime: number): Promise<void> {
+export async function runScheduled(
+  log: Logger,
+  cron: string,
+  scheduledTime: number,
+  deps: ScheduledDeps,
+): Promise<void> {
   log.info('scheduled tick', { cron, scheduled_time: new Date(scheduledTime).toISOString() });
+  const jobKey = await deps.jobKey();
+  const areas: [string, () => Promise<unknown>][] = [
+    ['scan', () => scheduleScans(deps.db, jobKey, log)],
+    ['discovery', () => scheduleHostJobs(deps.db, jobKey, log, 'discovery')],
+    ['liveness', () => scheduleHostJobs(deps.db, jobKey, log, 'liveness')],
+  ];
+  // One area failing (e.g. a database hiccup) does not stop the others.
+  for (const [area, run] of areas) {
+    await run().catch((err: unknown) => log.error('scheduling failed', { area, err }));
+  }
 }

@@ -1,4 +1,5 @@
 import { requestClientDb } from '../core/db/pg-client.ts';
+import type { Db } from '../core/db/types.ts';
 import { neonDb } from '../core/db/neon.ts';
 import { createLogger } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
@@ -22,6 +23,13 @@ function logger(env: Env) {
   return createLogger({ level: env.LOG_LEVEL ?? 'info', format: 'json' });
 }
 
+/** A client for one request or cron run; the caller closes it. */
+function openDb(env: Env): Db {
+  return env.DATABASE_DRIVER === 'neon' && env.DATABASE_URL
+    ? neonDb(env.DATABASE_URL)
+    : requestClientDb(env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL ?? '');
+}
+
 /** Built per request: the app holds no connection, and env is only known inside a handler. */
 function appFor(env: Env): App {
   const log = logger(env);
@@ -38,10 +46,7 @@ function appFor(env: Env): App {
       identity: workerIdentityRuntime(env),
     },
     openDb: () => {
-      const db =
-        env.DATABASE_DRIVER === 'neon' && env.DATABASE_URL
-          ? neonDb(env.DATABASE_URL)
-          : requestClientDb(env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL ?? '');
+      const db = openDb(env);
       return { db, release: () => db.close() };
     },
   });
@@ -62,6 +67,14 @@ export default {
     return app.fetch(request, (p) => ctx.waitUntil(p), { clientIp });
   },
   async scheduled(controller, env) {
-    await runScheduled(logger(env), controller.cron, controller.scheduledTime);
+    const db = openDb(env);
+    try {
+      await runScheduled(logger(env), controller.cron, controller.scheduledTime, {
+        db,
+        jobKey: () => workerIdentityRuntime(env).jobKey(),
+      });
+    } finally {
+      await db.close();
+    }
   },
 } satisfies ExportedHandler<Env>;

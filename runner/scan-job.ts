@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import type { Keyring } from '../core/crypto/envelope.ts';
-import { hostById } from '../core/db/sql/hosts.ts';
 import * as scans from '../core/db/sql/scans.ts';
 import type { Db } from '../core/db/types.ts';
-import { loadCredentialForHost } from '../core/fleet/credentials.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
 import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
-import type { HostKeyInfo, HostKeyPolicy } from '../engine/transport/host-key.ts';
-import { connectSsh } from '../engine/transport/ssh.ts';
-import { SudoTransport } from '../engine/transport/sudo.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
+import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
+
+export type { HostKeyStore } from './connect-host.ts';
 
 const payloadSchema = z.object({ scan_id: z.uuid(), host_id: z.uuid() }).strict();
 
@@ -23,16 +21,6 @@ const PERMANENT: ReadonlySet<string> = new Set([
   'sudo_refused',
 ]);
 
-/** Where the runner's host-key trust lives (the hosts' pinned keys in PostgreSQL). */
-export interface HostKeyStore {
-  /** The policy for connecting: the pinned fingerprint, or trust-on-first-use when allowed and none is pinned. */
-  policyFor(hostId: string): Promise<HostKeyPolicy>;
-  /** After a successful verification: pins a key accepted on first use. */
-  verified(hostId: string, info: HostKeyInfo): Promise<void>;
-  /** A mismatch: records the offered key for approval and audits it. Nothing ran on the host. */
-  mismatched(hostId: string, offered: string, details: Record<string, string>): Promise<void>;
-}
-
 export interface ScanJobDeps {
   db: Db;
   keyring: () => Promise<Keyring>;
@@ -43,59 +31,6 @@ export interface ScanJobDeps {
   scanTimeoutMs: number;
   /** The shared filesystem walk: inline (default), separate, or skip (its rules become not_assessable). */
   traversal: TraversalMode;
-}
-
-class ScanFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
-  }
-}
-
-async function connect(
-  deps: ScanJobDeps,
-  hostId: string,
-  signal: AbortSignal,
-): Promise<{ transport: Transport; close: () => Promise<void> }> {
-  const host = await hostById(deps.db, hostId);
-  if (!host) throw new ScanFailure('host_not_found', 'the host no longer exists', true);
-  const cred = await loadCredentialForHost(deps.db, await deps.keyring(), hostId);
-  if (!cred)
-    throw new ScanFailure('no_credential', 'the host has no credential and there is no system default', true);
-  const policy = await deps.hostKeys.policyFor(hostId);
-  const ssh = await connectSsh({
-    host: host.address,
-    port: host.port,
-    username: cred.username,
-    ...(cred.privateKey !== undefined ? { privateKey: Buffer.from(cred.privateKey) } : {}),
-    ...(cred.passphrase !== undefined ? { passphrase: cred.passphrase } : {}),
-    ...(cred.password !== undefined ? { password: cred.password } : {}),
-    hostKey: policy,
-    connectTimeoutMs: deps.connectTimeoutMs,
-    signal,
-  }).catch(async (err: unknown) => {
-    if (
-      err instanceof TransportError &&
-      (err.code === 'host_key_mismatch' || err.code === 'host_key_unknown')
-    ) {
-      await deps.hostKeys.mismatched(hostId, err.details.offered ?? '', err.details);
-    }
-    throw err;
-  });
-  try {
-    await deps.hostKeys.verified(hostId, ssh.hostKey);
-  } catch (err) {
-    await ssh.close();
-    throw err;
-  }
-  const sudo = host.use_sudo && cred.username !== 'root';
-  const transport = sudo
-    ? new SudoTransport(ssh, cred.sudoPassword !== undefined ? { password: cred.sudoPassword } : {})
-    : ssh;
-  return { transport, close: () => ssh.close() };
 }
 
 /**
@@ -114,7 +49,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
     const log = deps.log.child({ scan_id: scanId, host_id: hostId });
     let opened: { transport: Transport; close: () => Promise<void> } | undefined;
     try {
-      opened = await connect(deps, hostId, signal);
+      opened = await connectHost(deps, hostId, signal);
       const all = await deps.rules();
       const rules = scan.rule_ids ? selectRules([...all], { ids: scan.rule_ids }) : [...all];
       const report = await scanHost({
@@ -128,11 +63,11 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
       log.info('scan completed', { rules: outcome.results, transactions: outcome.transactions });
     } catch (err) {
       const failure =
-        err instanceof ScanFailure
+        err instanceof HostJobFailure
           ? err
           : err instanceof TransportError
-            ? new ScanFailure(err.code, err.message, PERMANENT.has(err.code))
-            : new ScanFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
+            ? new HostJobFailure(err.code, err.message, PERMANENT.has(err.code))
+            : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
       if (last) await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });

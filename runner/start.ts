@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../core/db/types.ts';
 import type { IdentityRuntime } from '../core/identity/runtime.ts';
 import type { Logger } from '../core/log.ts';
-import { SCAN_JOB } from '../core/scans/request.ts';
+import { DISCOVERY_JOB, LIVENESS_JOB, SCAN_JOB } from '../core/scans/request.ts';
 import { loadRules, type Rule, type TraversalMode } from '../engine/index.ts';
+import { discoveryJobHandler } from './discovery-job.ts';
 import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
+import { livenessJobHandler } from './liveness-job.ts';
 import { scanJobHandler } from './scan-job.ts';
 
 export const BUNDLED_RULES = fileURLToPath(new URL('../rules', import.meta.url));
@@ -65,6 +67,22 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         connectTimeoutMs: 15 * SECOND,
         scanTimeoutMs: 300 * SECOND,
         traversal: o.traversal ?? 'inline',
+      }),
+      [DISCOVERY_JOB]: discoveryJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        hostKeys: dbHostKeyStore(o.db, log),
+        log,
+        connectTimeoutMs: 15 * SECOND,
+        timeoutMs: 60 * SECOND,
+      }),
+      [LIVENESS_JOB]: livenessJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        hostKeys: dbHostKeyStore(o.db, log),
+        log,
+        connectTimeoutMs: 10 * SECOND,
+        bannerTimeoutMs: 5 * SECOND,
       }),
     },
   });

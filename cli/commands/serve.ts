@@ -11,7 +11,7 @@ import { migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
 import { startServer } from '../../functions/node/server.ts';
-import { runScheduled } from '../../functions/scheduled.ts';
+import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
 import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
@@ -48,9 +48,9 @@ function requiredFiles(config: Config, db: ResolvedDatabase): Files | string[] {
   return files as Files;
 }
 
-function startTimer(log: Logger): () => void {
+function startTimer(log: Logger, deps: ScheduledDeps): () => void {
   const timer = setInterval(() => {
-    runScheduled(log, 'node-timer', Date.now()).catch((err: unknown) =>
+    runScheduled(log, 'node-timer', Date.now(), deps).catch((err: unknown) =>
       log.error('scheduled run failed', { err }),
     );
   }, SCHEDULE_INTERVAL_MS);
@@ -158,7 +158,7 @@ export default defineCommand({
         staticFiles: staticHandler(config.server.static_dir ?? BUNDLED_UI_DIR),
       });
       stops.unshift(() => server.close());
-      stops.unshift(startTimer(log));
+      stops.unshift(startTimer(log, { db, jobKey: () => identity.jobKey() }));
       if (runner) {
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.

@@ -37,6 +37,7 @@ export const AUDIT_EVENTS = {
     'Every stored secret was re-encrypted under a new credential key; the older key versions were retired',
   'jwt.key.rotated': 'A new access-token signing key was registered and older ones scheduled to retire',
   'audit.exported': 'The audit log was exported',
+  'report.exported': "A scan's results were exported (JSON, CSV or OSCAL)",
   'scan.requested': 'A scan of a host was queued',
   'scan.cancelled': 'A queued or running scan was cancelled',
   'host.created': 'A host was registered (by hand or by a bulk import)',
@@ -47,6 +48,8 @@ export const AUDIT_EVENTS = {
   'group.updated': 'A host group was changed (maintenance and automatic membership included)',
   'group.deleted': 'A host group was deleted',
   'group.members.changed': "A host group's manual members were changed",
+  'group.scans.requested':
+    "Scans of a group's members were requested (counts of queued and skipped hosts; each queued scan is also a scan.requested)",
   'credential.created': 'An SSH credential was stored (the secret itself is never logged)',
   'credential.updated': 'An SSH credential was changed or its secret replaced',
   'credential.deleted': 'An SSH credential was deleted',
@@ -55,6 +58,10 @@ export const AUDIT_EVENTS = {
     'A host offered an SSH key other than the pinned one; nothing ran, the key awaits a decision',
   'host_key.approved': 'A pending host key was approved: it is pinned now and the previous one retired',
   'host_key.rejected': 'A pending host key was rejected',
+  'exception.requested': 'A rule exception was requested for a host or group',
+  'exception.approved': 'A rule exception was approved (by someone other than its requester)',
+  'exception.rejected': 'A requested rule exception was rejected',
+  'exception.revoked': 'An approved rule exception was revoked before it expired',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

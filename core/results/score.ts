@@ -8,9 +8,9 @@
  * say nothing about compliance. With no pass or fail verdict in scope (a host never scanned to
  * completion) the score is null — "no data", never 0 %.
  *
- * Exceptions (later work) will add an `excepted` count, the failing verdicts covered by an approved
- * exception; the score "with exceptions" is then (pass + excepted) ÷ (pass + fail), and the plain score
- * stays as it is.
+ * Exceptions (docs/exceptions.md) add an `excepted_fail` count, the failing verdicts covered by an
+ * approved exception in force; the score "with exceptions" leaves them out of the denominator,
+ * pass ÷ (pass + fail − excepted_fail), and the plain score stays as it is (the verdicts do not change).
  */
 export interface PostureCounts {
   pass: number;
@@ -24,4 +24,11 @@ export interface PostureCounts {
 export function postureScore(c: Pick<PostureCounts, 'pass' | 'fail'>): number | null {
   const scored = c.pass + c.fail;
   return scored === 0 ? null : Math.round((c.pass / scored) * 10_000) / 10_000;
+}
+
+/** pass ÷ (pass + fail − excepted_fail), rounded like postureScore; null when nothing is left to score. */
+export function scoreWithExceptions(
+  c: Pick<PostureCounts, 'pass' | 'fail'> & { excepted_fail: number },
+): number | null {
+  return postureScore({ pass: c.pass, fail: c.fail - c.excepted_fail });
 }

@@ -1,7 +1,7 @@
 import { signJob, type JobKey } from '../crypto/job-signing.ts';
-import { enqueueJob } from '../db/sql/jobs.ts';
+import { enqueueJob, type JobRow } from '../db/sql/jobs.ts';
 import * as scans from '../db/sql/scans.ts';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 
 export const SCAN_JOB = 'scan';
 
@@ -61,4 +61,37 @@ export async function requestScan(
     await scans.attachJob(tx, scan.id, job.id);
     return { scan: { ...scan, job_id: job.id }, created: true };
   });
+}
+
+export const DISCOVERY_JOB = 'discovery';
+export const LIVENESS_JOB = 'liveness';
+
+/** The signed payload of the per-host maintenance jobs (discovery, liveness). */
+export interface HostJobPayload {
+  host_id: string;
+}
+
+async function enqueueHostJob(
+  db: Queryable,
+  jobKey: JobKey,
+  kind: typeof DISCOVERY_JOB | typeof LIVENESS_JOB,
+  hostId: string,
+): Promise<JobRow | undefined> {
+  const payload: HostJobPayload = { host_id: hostId };
+  return enqueueJob(db, {
+    kind,
+    payload,
+    signature: await signJob(jobKey, kind, payload),
+    concurrencyKey: `${kind}:${hostId}`,
+  });
+}
+
+/** Queues a discovery of the host's facts; undefined when one is already queued or running. */
+export function requestDiscovery(db: Queryable, jobKey: JobKey, hostId: string): Promise<JobRow | undefined> {
+  return enqueueHostJob(db, jobKey, DISCOVERY_JOB, hostId);
+}
+
+/** Queues a liveness check of the host; undefined when one is already queued or running. */
+export function requestLiveness(db: Queryable, jobKey: JobKey, hostId: string): Promise<JobRow | undefined> {
+  return enqueueHostJob(db, jobKey, LIVENESS_JOB, hostId);
 }

@@ -21,6 +21,15 @@ import {
   setGroupHostsRoute,
   updateGroupRoute,
 } from './groups.ts';
+import {
+  approveExceptionRoute,
+  getExceptionRoute,
+  listExceptionsRoute,
+  rejectExceptionRoute,
+  requestExceptionRoute,
+  revokeExceptionRoute,
+} from './exceptions.ts';
+import { requestGroupScansRoute } from './group-scans.ts';
 import { health, live, ready } from './health.ts';
 import {
   createHostRoute,
@@ -50,6 +59,14 @@ import {
 import { listRulesRoute } from './rules.ts';
 import { getMfaPolicyRoute, putMfaPolicyRoute } from './settings.ts';
 import {
+  getDiscoveryConfigRoute,
+  getLivenessConfigRoute,
+  getScanConfigRoute,
+  putDiscoveryConfigRoute,
+  putLivenessConfigRoute,
+  putScanConfigRoute,
+} from './system-config.ts';
+import {
   createTokenRoute,
   listAllTokensRoute,
   listMyTokensRoute,
@@ -67,6 +84,7 @@ import {
   unlockUserRoute,
 } from './users/state.ts';
 import { setUserRolesRoute, updateUserRoute } from './users/update.ts';
+import { exportScanRoute } from './scan-export.ts';
 import { version } from './version.ts';
 import {
   cancelScanRoute,
@@ -122,6 +140,12 @@ export const routes: AnyRoute[] = [
   exportAuditRoute,
   getMfaPolicyRoute,
   putMfaPolicyRoute,
+  getScanConfigRoute,
+  putScanConfigRoute,
+  getDiscoveryConfigRoute,
+  putDiscoveryConfigRoute,
+  getLivenessConfigRoute,
+  putLivenessConfigRoute,
   // fleet: hosts, groups, SSH credentials
   listHostsRoute,
   createHostRoute,
@@ -153,10 +177,19 @@ export const routes: AnyRoute[] = [
   topFailingRoute,
   changesRoute,
   hostResultsRoute,
+  // rule exceptions
+  requestExceptionRoute,
+  listExceptionsRoute,
+  getExceptionRoute,
+  approveExceptionRoute,
+  rejectExceptionRoute,
+  revokeExceptionRoute,
   // scans
   requestScanRoute,
+  requestGroupScansRoute,
   listScansRoute,
   getScanRoute,
   cancelScanRoute,
   scanResultsRoute,
+  exportScanRoute,
 ];

@@ -9,8 +9,9 @@ import {
   type ChangeRow,
   type Scope,
 } from '../../core/db/sql/posture.ts';
+import { exceptedFailures } from '../../core/db/sql/exceptions.ts';
 import { FRAMEWORKS } from '../../core/results/frameworks.ts';
-import { postureScore, type PostureCounts } from '../../core/results/score.ts';
+import { postureScore, scoreWithExceptions, type PostureCounts } from '../../core/results/score.ts';
 import { jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -63,6 +64,9 @@ export const postureRoute = defineRoute({
       schema: z.object({
         at: z.string().nullable(),
         score: scoreSchema,
+        /** pass ÷ (pass + fail − excepted_fail): failures under an approved exception in force left out. */
+        score_with_exceptions: scoreSchema,
+        excepted_fail: z.number().int(),
         counts: countsSchema,
         hosts: z.object({ total: z.number().int(), assessed: z.number().int() }),
         frameworks: z.array(z.object({ framework: z.string(), score: scoreSchema, counts: countsSchema })),
@@ -72,6 +76,7 @@ export const postureRoute = defineRoute({
   handler: async ({ db, query }) => {
     const scope = scopeOf(query);
     const c = await postureCounts(db, scope, query.at);
+    const exceptedFail = await exceptedFailures(db, scope, query.at);
     const frameworks = await postureByFramework(
       db,
       scope,
@@ -81,6 +86,8 @@ export const postureRoute = defineRoute({
     return jsonResponse({
       at: query.at?.toISOString() ?? null,
       score: postureScore(c),
+      score_with_exceptions: scoreWithExceptions({ ...c, excepted_fail: exceptedFail }),
+      excepted_fail: exceptedFail,
       counts: countsView(c),
       hosts: { total: c.hosts_total, assessed: c.hosts_assessed },
       frameworks: frameworks.map((f) => ({

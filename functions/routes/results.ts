@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activeExceptionsForHost, type ActiveException } from '../../core/db/sql/exceptions.ts';
 import { hostExists, hostResults, type HostResultRow } from '../../core/db/sql/posture.ts';
 import { postureScore, type PostureCounts } from '../../core/results/score.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
@@ -7,7 +8,7 @@ import { countsView } from './posture.ts';
 
 const STATUSES = ['pass', 'fail', 'error', 'not_applicable', 'not_assessable'] as const;
 
-function resultView(r: HostResultRow) {
+function resultView(r: HostResultRow, exception: ActiveException | undefined) {
   return {
     rule_id: r.rule_id,
     title: r.title,
@@ -19,6 +20,9 @@ function resultView(r: HostResultRow) {
     last_checked_at: r.last_checked_at.toISOString(),
     status_since: r.status_since.toISOString(),
     check_count: r.check_count,
+    exception: exception
+      ? { id: exception.id, state: exception.state, expires_at: exception.expires_at?.toISOString() ?? null }
+      : null,
   };
 }
 
@@ -49,6 +53,10 @@ export const hostResultsRoute = defineRoute({
             last_checked_at: z.string(),
             status_since: z.string(),
             check_count: z.number().int(),
+            /** An approved exception in force for this rule on this host; the status is unchanged. */
+            exception: z
+              .object({ id: z.string(), state: z.literal('approved'), expires_at: z.string().nullable() })
+              .nullable(),
           }),
         ),
       }),
@@ -58,13 +66,16 @@ export const hostResultsRoute = defineRoute({
   handler: async ({ db, params, query }) => {
     if (!(await hostExists(db, params.id))) throw new ApiError(404, 'not_found', 'no such host');
     const rows = await hostResults(db, params.id);
+    const excepted = new Map((await activeExceptionsForHost(db, params.id)).map((e) => [e.rule_id, e]));
     const counts: PostureCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0, not_assessable: 0 };
     for (const r of rows) if (r.status in counts) counts[r.status as keyof PostureCounts] += 1;
     return jsonResponse({
       host_id: params.id,
       score: postureScore(counts),
       counts: countsView(counts),
-      items: rows.filter((r) => query.status === undefined || r.status === query.status).map(resultView),
+      items: rows
+        .filter((r) => query.status === undefined || r.status === query.status)
+        .map((r) => resultView(r, excepted.get(r.rule_id))),
     });
   },
 });

@@ -15,18 +15,18 @@ export interface Scope {
   framework?: string | undefined;
 }
 
-const scopeParams = (s: Scope) => [s.hostId ?? null, s.groupId ?? null, s.framework ?? null];
+export const scopeParams = (s: Scope) => [s.hostId ?? null, s.groupId ?? null, s.framework ?? null];
 
 /** Conditions on `x` (host_id, rule_id) joined to hosts `h`; uses $1..$3. */
-const SCOPE = `h.deleted_at is null
+export const SCOPE = `h.deleted_at is null
   and ($1::uuid is null or x.host_id = $1)
   and ($2::uuid is null or exists (select 1 from host_group_members m
                                     where m.group_id = $2 and m.host_id = x.host_id))
   and ($3::text is null or exists (select 1 from rule_catalog c where c.rule_id = x.rule_id and c.refs ? $3))`;
 
-const CURRENT = 'select host_id, rule_id, status from host_rule_state';
+export const CURRENT = 'select host_id, rule_id, status from host_rule_state';
 /** The state at $4: each host × rule's last transaction at or before it. */
-const AT_TIME = `select distinct on (host_id, rule_id) host_id, rule_id, status from transactions
+export const AT_TIME = `select distinct on (host_id, rule_id) host_id, rule_id, status from transactions
   where occurred_at <= $4 order by host_id, rule_id, occurred_at desc, id desc`;
 
 /** Verdict counts of alias `a` (count(a.status) so that an outer join's missing rows count as none). */

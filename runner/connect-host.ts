@@ -1,0 +1,96 @@
+import type { Keyring } from '../core/crypto/envelope.ts';
+import { hostById, type HostRow } from '../core/db/sql/hosts.ts';
+import type { Db } from '../core/db/types.ts';
+import { loadCredentialForHost } from '../core/fleet/credentials.ts';
+import type { HostKeyInfo, HostKeyPolicy } from '../engine/transport/host-key.ts';
+import { connectSsh, type SshTransport } from '../engine/transport/ssh.ts';
+import { SudoTransport } from '../engine/transport/sudo.ts';
+import { TransportError, type Transport } from '../engine/transport/types.ts';
+
+/** Where the runner's host-key trust lives (the hosts' pinned keys in PostgreSQL). */
+export interface HostKeyStore {
+  /** The policy for connecting: the pinned fingerprint, or trust-on-first-use when allowed and none is pinned. */
+  policyFor(hostId: string): Promise<HostKeyPolicy>;
+  /** After a successful verification: pins a key accepted on first use. */
+  verified(hostId: string, info: HostKeyInfo): Promise<void>;
+  /** A mismatch: records the offered key for approval and audits it. Nothing ran on the host. */
+  mismatched(hostId: string, offered: string, details: Record<string, string>): Promise<void>;
+}
+
+export interface ConnectDeps {
+  db: Db;
+  keyring: () => Promise<Keyring>;
+  hostKeys: HostKeyStore;
+  connectTimeoutMs: number;
+}
+
+/** A job failure that is not a transport error (no host, no credential); `permanent` ends the job. */
+export class HostJobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface OpenedHost {
+  host: HostRow;
+  /** The plain SSH connection, as the credential's user. */
+  ssh: SshTransport;
+  /** What collection runs on: through sudo when the host says so and the user is not root. */
+  transport: Transport;
+  close: () => Promise<void>;
+}
+
+/**
+ * Connects to a live host with its decrypted credential and its host-key trust policy: a key accepted on
+ * first use is pinned before anything runs; a mismatch is recorded for approval and nothing runs.
+ */
+export async function connectHost(
+  deps: ConnectDeps,
+  hostId: string,
+  signal: AbortSignal,
+): Promise<OpenedHost> {
+  const host = await hostById(deps.db, hostId);
+  if (!host) throw new HostJobFailure('host_not_found', 'the host no longer exists', true);
+  const cred = await loadCredentialForHost(deps.db, await deps.keyring(), hostId);
+  if (!cred)
+    throw new HostJobFailure(
+      'no_credential',
+      'the host has no credential and there is no system default',
+      true,
+    );
+  const policy = await deps.hostKeys.policyFor(hostId);
+  const ssh = await connectSsh({
+    host: host.address,
+    port: host.port,
+    username: cred.username,
+    ...(cred.privateKey !== undefined ? { privateKey: Buffer.from(cred.privateKey) } : {}),
+    ...(cred.passphrase !== undefined ? { passphrase: cred.passphrase } : {}),
+    ...(cred.password !== undefined ? { password: cred.password } : {}),
+    hostKey: policy,
+    connectTimeoutMs: deps.connectTimeoutMs,
+    signal,
+  }).catch(async (err: unknown) => {
+    if (
+      err instanceof TransportError &&
+      (err.code === 'host_key_mismatch' || err.code === 'host_key_unknown')
+    ) {
+      await deps.hostKeys.mismatched(hostId, err.details.offered ?? '', err.details);
+    }
+    throw err;
+  });
+  try {
+    await deps.hostKeys.verified(hostId, ssh.hostKey);
+  } catch (err) {
+    await ssh.close();
+    throw err;
+  }
+  const sudo = host.use_sudo && cred.username !== 'root';
+  const transport = sudo
+    ? new SudoTransport(ssh, cred.sudoPassword !== undefined ? { password: cred.sudoPassword } : {})
+    : ssh;
+  return { host, ssh, transport, close: () => ssh.close() };
+}
