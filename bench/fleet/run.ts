@@ -8,48 +8,30 @@
  * machine's filesystem; one walk takes ~10 s here), as a target fleet's walks run on their own hosts.
  * Prints per-phase times and the runner process's peak RSS.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
-import pg from 'pg';
 import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger } from '../../core/log.ts';
 import { writeSecretFile } from '../../core/node/files.ts';
 import { nodeCredentialKeys } from '../../core/node/identity-runtime.ts';
 import { newCredentialKey } from '../../core/node/keys.ts';
-import { migrate } from '../../core/node/migrate.ts';
+import { benchDatabase } from '../db.ts';
 import { startRunner } from '../../runner/start.ts';
 import { loginAs, seedUser, testApp } from '../../test/helpers/auth.ts';
 import { SshLab } from '../../test/helpers/sshd.ts';
 
 const HOSTS = Number(process.argv[2] ?? 100);
 const CONCURRENCY = Number(process.argv[3] ?? 25);
-const adminUrl = process.env.OPENWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const name = `ow_bench_${randomBytes(6).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'ow-fleet-'));
-await admin(`create database ${name}`);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const dsn = u.toString();
+const bench = await benchDatabase();
+const dsn = bench.dsn;
 const db = poolDb(dsn, { max: CONCURRENCY + 6, applicationName: 'openwatch-bench-fleet' });
 let lab: SshLab | undefined;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 try {
-  await migrate(dsn);
   const keyFile = join(dir, 'credential.key');
   writeSecretFile(keyFile, newCredentialKey());
   const keys = nodeCredentialKeys(keyFile);
@@ -137,6 +119,6 @@ try {
   clearInterval(sampler);
   await lab?.cleanup();
   await db.close();
-  await admin(`drop database if exists ${name} with (force)`);
+  await bench.drop();
   rmSync(dir, { recursive: true, force: true });
 }

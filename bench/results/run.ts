@@ -7,29 +7,15 @@
  * evidence, no transactions) and a re-scan with 10% of the verdicts (and their evidence) changed. The
  * time is applyScanResults' wall time from Node: hashing, the transaction and its six statements.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { poolDb } from '../../core/db/node-pool.ts';
 import type { Db } from '../../core/db/types.ts';
-import { migrate } from '../../core/node/migrate.ts';
+import { benchDatabase, BENCH_ADMIN_URL } from '../db.ts';
 import { applyScanResults } from '../../core/results/apply.ts';
 import type { RuleResult } from '../../engine/types.ts';
 import { bulkResults } from '../../test/results/fixtures.ts';
 
 const RULES = 1000;
 const runs = Number(process.argv[2] ?? 15);
-const adminUrl = process.env.OPENWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 async function one(sql: Db, q: string, p: unknown[]): Promise<string> {
   const { rows } = await sql.query<{ id: string }>(q, p);
   const id = rows[0]?.id;
@@ -39,13 +25,9 @@ async function one(sql: Db, q: string, p: unknown[]): Promise<string> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-const name = `ow_bench_${randomBytes(6).toString('hex')}`;
-await admin(`create database ${name}`);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const db = poolDb(u.toString(), { max: 2, applicationName: 'openwatch-bench' });
+const bench = await benchDatabase();
+const db = poolDb(bench.dsn, { max: 2, applicationName: 'openwatch-bench' });
 try {
-  await migrate(u.toString());
   let clock = Date.parse('2026-01-01T00:00:00Z');
   let n = 0;
   const newHost = () =>
@@ -82,7 +64,7 @@ try {
     cases.changed?.push(tenPct);
   }
   console.log(
-    `applyScanResults, ${RULES} results for one host, median of ${runs} after 2 warm-ups (${adminUrl.replace(/\/\/[^@]*@/, '//')})`,
+    `applyScanResults, ${RULES} results for one host, median of ${runs} after 2 warm-ups (${BENCH_ADMIN_URL.replace(/\/\/[^@]*@/, '//')})`,
   );
   console.log('| case | median (ms) | min | max |');
   console.log('|---|---|---|---|');
@@ -92,5 +74,5 @@ try {
     );
 } finally {
   await db.close();
-  await admin(`drop database if exists ${name} with (force)`);
+  await bench.drop();
 }
