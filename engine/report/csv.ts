@@ -4,11 +4,12 @@ import type { Formatter } from './types.ts';
 const HEADER = ['host', 'rule_id', 'title', 'severity', 'status', 'reason', 'references', 'evidence'];
 
 /**
- * RFC 4180 quoting. A cell a spreadsheet would run as a formula (=, +, @, or - not starting a number)
- * gets a leading apostrophe: scan output carries host-controlled text.
+ * One RFC 4180 cell: quoted when it holds `"`, `,`, CR or LF (quotes doubled). A cell a spreadsheet
+ * would run as a formula (starting with = + - @, a tab or CR) gets a leading `'` first: scan output
+ * carries host-controlled text, and `-2+3` is as much a formula as `=2+3`.
  */
 export function csvCell(value: string): string {
-  const safe = /^[=+@\t\r]|^-(?![\d.])/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

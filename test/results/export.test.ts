@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertCatalog } from '../../core/db/sql/rule-catalog.ts';
-import { csvCell } from '../../core/export/csv.ts';
+import { csvCell } from '../../engine/report/csv.ts';
 import { oscalControlId } from '../../core/export/oscal.ts';
 import { applyScanResults } from '../../core/results/apply.ts';
 import { parseCsv } from '../../functions/fleet/csv.ts';

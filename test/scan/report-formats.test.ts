@@ -106,7 +106,8 @@ describe('report formats', () => {
     );
     expect(rows[2]?.[7]).toContain('contains, "quoted"\nnewline');
     expect(csvCell('=1+1')).toBe("'=1+1");
-    expect(csvCell('-1')).toBe('-1');
+    // A leading minus can start a formula (`-2+3`), so it is neutralised like = + @.
+    expect(csvCell('-2+3')).toBe("'-2+3");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
   });
 
