@@ -5,6 +5,7 @@ import type { Queryable } from '../../core/db/types.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
+import { isoTime, page, pageLimit, pageSchema } from '../http/page.ts';
 
 /** An export holds at most this many rows; narrow it with since/until for more. */
 export const EXPORT_MAX_ROWS = 100_000;
@@ -17,14 +18,8 @@ const filters = {
     .max(100)
     .optional(),
   actor: z.string().min(1).max(200).optional(),
-  since: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
-  until: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
+  since: isoTime.optional(),
+  until: isoTime.optional(),
 };
 
 const eventSchema = z.object({
@@ -66,13 +61,13 @@ export const listAuditRoute = defineRoute({
         .string()
         .regex(/^\d{1,18}$/)
         .optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: pageLimit(),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of events',
-      schema: z.object({ items: z.array(eventSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(eventSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -84,12 +79,7 @@ export const listAuditRoute = defineRoute({
       before: query.cursor === undefined ? undefined : Number(query.cursor),
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map(eventView),
-      next_cursor: rows.length > query.limit && last ? String(last.id) : null,
-    });
+    return jsonResponse(page(rows, query.limit, eventView, (r) => String(r.id)));
   },
 });
 

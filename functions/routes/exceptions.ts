@@ -11,6 +11,7 @@ import {
 import { actorOf, principalOf, type Principal } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute, type RouteContext } from '../http/route.ts';
+import { page, pageLimit, pageSchema } from '../http/page.ts';
 
 const idParam = z.object({ id: z.uuid() }).strict();
 const ruleId = z.string().regex(/^[a-z0-9][a-z0-9_]{0,127}$/);
@@ -144,13 +145,13 @@ export const listExceptionsRoute = defineRoute({
       rule_id: ruleId.optional(),
       state: z.enum(sql.EXCEPTION_STATES).optional(),
       cursor: z.uuid().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: pageLimit(),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of exceptions',
-      schema: z.object({ items: z.array(exceptionSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(exceptionSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -162,12 +163,7 @@ export const listExceptionsRoute = defineRoute({
       after: query.cursor,
       limit: query.limit,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map(exceptionView),
-      next_cursor: rows.length > query.limit && last ? last.id : null,
-    });
+    return jsonResponse(page(rows, query.limit, exceptionView, (r) => r.id));
   },
 });
 

@@ -14,9 +14,9 @@ import { FRAMEWORKS } from '../../core/results/frameworks.ts';
 import { postureScore, scoreWithExceptions, type PostureCounts } from '../../core/results/score.ts';
 import { jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
+import { isoTime, page, pageLimit, pageSchema } from '../http/page.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 const scopeQuery = {
   host_id: z.uuid().optional(),
@@ -150,7 +150,7 @@ export const topFailingRoute = defineRoute({
   permission: 'results:read',
   summary: 'Rules failing on the most hosts, and hosts failing the most rules',
   tags: ['posture'],
-  query: z.object({ ...scopeQuery, limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
+  query: z.object({ ...scopeQuery, limit: pageLimit(10, 100) }).strict(),
   responses: {
     200: {
       description: 'Top failing rules and hosts',
@@ -223,13 +223,13 @@ export const changesRoute = defineRoute({
         .string()
         .regex(/^\d{1,18}$/)
         .optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: pageLimit(),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of changes',
-      schema: z.object({ items: z.array(changeSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(changeSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -238,11 +238,6 @@ export const changesRoute = defineRoute({
       before: query.cursor === undefined ? undefined : Number(query.cursor),
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map(changeView),
-      next_cursor: rows.length > query.limit && last ? last.id : null,
-    });
+    return jsonResponse(page(rows, query.limit, changeView, (r) => r.id));
   },
 });

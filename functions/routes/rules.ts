@@ -3,6 +3,7 @@ import { listCatalog, type CatalogRow } from '../../core/db/sql/rule-catalog.ts'
 import { FRAMEWORKS } from '../../core/results/frameworks.ts';
 import { jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
+import { page, pageLimit, pageSchema } from '../http/page.ts';
 
 const ruleId = z.string().regex(/^[a-z0-9][a-z0-9_]{0,199}$/);
 const word = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
@@ -49,13 +50,13 @@ export const listRulesRoute = defineRoute({
       category: word.optional(),
       q: z.string().min(1).max(100).optional(),
       cursor: ruleId.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: pageLimit(),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of rules',
-      schema: z.object({ items: z.array(ruleSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(ruleSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -69,11 +70,6 @@ export const listRulesRoute = defineRoute({
       after: query.cursor,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map(ruleView),
-      next_cursor: rows.length > query.limit && last ? last.rule_id : null,
-    });
+    return jsonResponse(page(rows, query.limit, ruleView, (r) => r.rule_id));
   },
 });

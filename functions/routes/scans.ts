@@ -7,6 +7,7 @@ import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
+import { page, pageLimit, pageSchema } from '../http/page.ts';
 
 const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 const RESULT_STATUSES = ['pass', 'fail', 'error', 'not_applicable', 'not_assessable'] as const;
@@ -120,13 +121,13 @@ export const listScansRoute = defineRoute({
       host_id: z.uuid().optional(),
       status: z.enum(STATUSES).optional(),
       cursor: z.uuid().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
+      limit: pageLimit(50, 500),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of scans',
-      schema: z.object({ items: z.array(scanSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(scanSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -136,12 +137,7 @@ export const listScansRoute = defineRoute({
       ...(query.cursor ? { after: query.cursor } : {}),
       limit: query.limit,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map(scanView),
-      next_cursor: rows.length > query.limit && last ? last.id : null,
-    });
+    return jsonResponse(page(rows, query.limit, scanView, (r) => r.id));
   },
 });
 

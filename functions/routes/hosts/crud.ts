@@ -8,6 +8,7 @@ import { hostPatchSchema, hostSchema, hostView, newHostSchema } from '../../flee
 import { ApiError, jsonResponse } from '../../http/errors.ts';
 import { defineRoute } from '../../http/route.ts';
 import { decodeCursor, encodeCursor, idParams } from '../../identity/views.ts';
+import { page, pageLimit, pageSchema } from '../../http/page.ts';
 
 const cursorKey = z.tuple([z.string(), z.uuid()]);
 
@@ -42,13 +43,13 @@ export const listHostsRoute = defineRoute({
       q: z.string().trim().min(1).max(200).optional(),
       maintenance: z.enum(['true', 'false']).optional(),
       cursor: z.string().max(400).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: pageLimit(),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of hosts',
-      schema: z.object({ items: z.array(hostSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(hostSchema),
     },
   },
   handler: async ({ db, query }) => {
@@ -61,15 +62,14 @@ export const listHostsRoute = defineRoute({
       after: parseCursor(query.cursor),
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return jsonResponse({
-      items: page.map((h) => hostView(h)),
-      next_cursor:
-        rows.length > query.limit && last
-          ? encodeCursor(JSON.stringify([last.hostname.toLowerCase(), last.id]))
-          : null,
-    });
+    return jsonResponse(
+      page(
+        rows,
+        query.limit,
+        (h) => hostView(h),
+        (h) => encodeCursor(JSON.stringify([h.hostname.toLowerCase(), h.id])),
+      ),
+    );
   },
 });
 

@@ -5,6 +5,7 @@ import { jsonResponse } from '../../http/errors.ts';
 import { defineRoute } from '../../http/route.ts';
 import { loadTarget } from '../../identity/guard.ts';
 import { decodeCursor, encodeCursor, idParams, userSchema, userView } from '../../identity/views.ts';
+import { pageLimit, pageSchema } from '../../http/page.ts';
 
 export const listUsersRoute = defineRoute({
   method: 'GET',
@@ -15,14 +16,14 @@ export const listUsersRoute = defineRoute({
   query: z
     .object({
       cursor: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      limit: pageLimit(50, 200),
       include_deleted: z.enum(['true', 'false']).default('false'),
     })
     .strict(),
   responses: {
     200: {
       description: 'A page of users',
-      schema: z.object({ items: z.array(userSchema), next_cursor: z.string().nullable() }),
+      schema: pageSchema(userSchema),
     },
   },
   handler: async ({ db, query }) => {
