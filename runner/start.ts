@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Db } from '../core/db/types.ts';
 import type { IdentityRuntime } from '../core/identity/runtime.ts';
 import type { Logger } from '../core/log.ts';
@@ -11,8 +10,8 @@ import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
 import { scanJobHandler } from './scan-job.ts';
+import { BUNDLED_RULES_DIR } from '../core/node/paths.ts';
 
-export const BUNDLED_RULES = fileURLToPath(new URL('../rules', import.meta.url));
 const SECOND = 1000;
 
 export interface RunnerOptions {
@@ -42,7 +41,7 @@ export function runnerId(): string {
 export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
   let rules: Promise<readonly Rule[]> | undefined;
   const loadCorpus = async (): Promise<readonly Rule[]> => {
-    const { rules: loaded, errors } = await loadRules(o.rulesDirs ?? [BUNDLED_RULES]);
+    const { rules: loaded, errors } = await loadRules(o.rulesDirs ?? [BUNDLED_RULES_DIR]);
     if (errors.length > 0)
       throw new Error(`the rule corpus has ${errors.length} errors; run openwatch scan --local to see them`);
     return loaded;

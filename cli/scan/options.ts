@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { listOption, stringOption, UsageError, type CommandContext } from '../command.ts';
 import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
+import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
 
 /**
  * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
@@ -8,7 +8,6 @@ import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
  */
 export const engine = () => import('../../engine/index.ts');
 
-const BUNDLED_RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const FRAMEWORKS = ['cis', 'stig', 'nist_800_53', 'pci_dss_4', 'cac'];
 export const TRAVERSALS: readonly TraversalMode[] = ['inline', 'separate', 'skip'];
@@ -36,7 +35,7 @@ export function parseVars(pairs: string[]): Record<string, string> {
 
 export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | string> {
   const { loadRules, formatLoadErrors, selectRules } = await engine();
-  const { rules, errors } = await loadRules([BUNDLED_RULES, ...listOption(ctx, 'rules')]);
+  const { rules, errors } = await loadRules([BUNDLED_RULES_DIR, ...listOption(ctx, 'rules')]);
   if (errors.length > 0) return formatLoadErrors(errors);
   const severities = listOption(ctx, 'severity');
   for (const s of severities)

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatLoadErrors, loadRules } from '../../engine/index.ts';
+import { BUNDLED_RULES_DIR } from './paths.ts';
 import { catalogVersions } from '../db/sql/rule-catalog.ts';
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import { syncRuleCatalog, type SyncOutcome } from '../results/catalog.ts';
-
-export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
 /** SHA-256 over every rule file's relative path and content, in path order: changes when any file does. */
 export async function corpusVersion(dir: string): Promise<string> {
