@@ -1,30 +1,30 @@
 import { CAPABILITIES, type Capability } from '../platform/capabilities.ts';
 
 const has = (cmd: string): string => `command -v ${cmd} >/dev/null 2>&1`;
-const any = (...conds: string[]): string => conds.map((c) => `{ ${c}; }`).join(' || ');
+const oneOf = (...conds: string[]): string => conds.map((c) => `{ ${c}; }`).join(' || ');
 
 /** How each capability is detected, with builtins only (docs/rules.md keeps the same table). */
 const PROBES: Record<Capability, string> = {
   root: '[ "$(id -u)" = 0 ]',
   systemd: '[ -d /run/systemd/system ]',
-  sshd: any(has('sshd'), '[ -x /usr/sbin/sshd ]'),
+  sshd: oneOf(has('sshd'), '[ -x /usr/sbin/sshd ]'),
   dpkg: has('dpkg-query'),
   rpm: has('rpm'),
   apt: has('apt-get'),
   dnf: has('dnf'),
   yum: has('yum'),
-  auditd: any(has('auditctl'), has('auditd')),
+  auditd: oneOf(has('auditctl'), has('auditd')),
   apparmor: '[ -d /sys/module/apparmor ]',
-  selinux: any('[ -d /sys/fs/selinux ]', '[ -f /etc/selinux/config ]'),
-  grub2: any('[ -f /boot/grub/grub.cfg ]', '[ -f /boot/grub2/grub.cfg ]', '[ -f /etc/default/grub ]'),
+  selinux: oneOf('[ -d /sys/fs/selinux ]', '[ -f /etc/selinux/config ]'),
+  grub2: oneOf('[ -f /boot/grub/grub.cfg ]', '[ -f /boot/grub2/grub.cfg ]', '[ -f /etc/default/grub ]'),
   uefi: '[ -d /sys/firmware/efi ]',
   pam: '[ -d /etc/pam.d ]',
   sudo: has('sudo'),
-  cron: any(has('cron'), has('crond'), has('crontab')),
+  cron: oneOf(has('cron'), has('crond'), has('crontab')),
   at: has('at'),
   chrony: has('chronyd'),
   ntp: has('ntpd'),
-  timesyncd: any('[ -x /lib/systemd/systemd-timesyncd ]', '[ -x /usr/lib/systemd/systemd-timesyncd ]'),
+  timesyncd: oneOf('[ -x /lib/systemd/systemd-timesyncd ]', '[ -x /usr/lib/systemd/systemd-timesyncd ]'),
   firewalld: has('firewall-cmd'),
   ufw: has('ufw'),
   nftables: has('nft'),
@@ -32,10 +32,10 @@ const PROBES: Record<Capability, string> = {
   rsyslog: has('rsyslogd'),
   journald: '[ -f /etc/systemd/journald.conf ]',
   aide: has('aide'),
-  gdm: any('[ -d /etc/gdm3 ]', '[ -d /etc/gdm ]'),
+  gdm: oneOf('[ -d /etc/gdm3 ]', '[ -d /etc/gdm ]'),
   ipv6: '[ -d /proc/sys/net/ipv6 ]',
   kernel_modules: '[ -d "/lib/modules/$(uname -r)" ]',
-  container: any('[ -f /.dockerenv ]', '[ -f /run/.containerenv ]', '[ -f /run/systemd/container ]'),
+  container: oneOf('[ -f /.dockerenv ]', '[ -f /run/.containerenv ]', '[ -f /run/systemd/container ]'),
 };
 
 /** The first round trip: os-release, kernel release and capabilities. */

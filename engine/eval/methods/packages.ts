@@ -14,13 +14,13 @@ function lookup(
 ): { installed: boolean; evidence: Omit<Evidence, 'expected'> } {
   const entries = read.parsed('packages', 'packages', parsePackages).get(name) ?? [];
   const hit = entries.find((e) => e.installed);
-  const any = hit ?? entries[0];
+  const shown = hit ?? entries[0];
   return {
     installed: hit !== undefined,
     evidence: {
       source: 'package database',
-      observed: any ? `${any.name} ${any.version} ${any.arch} (${any.status})` : null,
-      ...(any && !hit ? { note: `status ${any.status}: not installed` } : {}),
+      observed: shown ? `${shown.name} ${shown.version} ${shown.arch} (${shown.status})` : null,
+      ...(shown && !hit ? { note: `status ${shown.status}: not installed` } : {}),
     },
   };
 }
