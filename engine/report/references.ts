@@ -6,7 +6,7 @@ import type { Evidence, References } from '../types.ts';
  */
 export function referencesText(refs: References | Record<string, unknown>): string {
   const parts: string[] = [];
-  for (const [framework, value] of Object.entries(refs)) {
+  for (const [framework, value] of Object.entries(refs as Record<string, unknown>)) {
     if (Array.isArray(value)) {
       if (value.length) parts.push(`${framework}:${value.map(String).join(',')}`);
     } else if (value !== null && typeof value === 'object') {
