@@ -9,9 +9,6 @@ import { credentialKeyFile, resolveDatabase } from '../database.ts';
 import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
 
 export default defineCommand({
-  name: 'runner',
-  aliases: ['worker'],
-  summary: 'Claim jobs from the PostgreSQL queue and run them (scans over SSH)',
   usage: '[--concurrency N] [--poll-interval SECONDS] [--config FILE]',
   description:
     'A long-lived process that runs near the managed hosts. Wakes on NOTIFY and polls as a fallback;\n' +

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { ConfigError } from './error.ts';
 import { configSchema, SECTIONS, type Config } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
@@ -8,12 +9,6 @@ export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
 type Sources = Map<string, string>;
 type Raw = Record<string, Record<string, unknown>>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 export interface ConfigFlags {
   config?: string;
