@@ -21,10 +21,16 @@ interface RunAs {
   home: string;
 }
 
+/** The environment for a command run as `runAs`: no npm settings inherited from root's npm, its own HOME. */
+function envFor(runAs?: RunAs): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !/^npm_/i.test(k)));
+  return runAs ? { ...env, HOME: runAs.home, npm_config_cache: join(runAs.home, '.npm') } : env;
+}
+
 function sh(cmd: string, args: string[], cwd: string, runAs?: RunAs): void {
   const r = spawnSync(cmd, args, {
     cwd,
-    env: { ...cleanEnv(), ...(runAs ? { HOME: runAs.home } : {}) },
+    env: envFor(runAs),
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     encoding: 'utf8',
     timeout: 600_000,
@@ -34,7 +40,9 @@ function sh(cmd: string, args: string[], cwd: string, runAs?: RunAs): void {
 }
 
 async function firstRun(checkout: string, runAs?: RunAs): Promise<void> {
-  sh('git', ['clone', '--quiet', '--no-hardlinks', ROOT, checkout], '/', runAs);
+  // Cloned by root (the source checkout may be unreachable for the user), then handed over whole.
+  sh('git', ['clone', '--quiet', '--no-hardlinks', ROOT, checkout], '/');
+  if (runAs) sh('chown', ['-R', `${runAs.uid}:${runAs.gid}`, checkout], '/');
   sh('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], checkout, runAs);
   const apiPort = await freePort();
   const pgPort = await freePort();
@@ -42,8 +50,7 @@ async function firstRun(checkout: string, runAs?: RunAs): Promise<void> {
     cwd: checkout,
     detached: true, // its own process group, so the test can send the terminal's Ctrl-C to all of it
     env: {
-      ...cleanEnv(),
-      ...(runAs ? { HOME: runAs.home } : {}),
+      ...envFor(runAs),
       OPENWATCH_SERVER_LISTEN: `127.0.0.1:${apiPort}`,
       OPENWATCH_DATABASE_EMBEDDED_PORT: String(pgPort),
     },
