@@ -2,8 +2,9 @@
  * `npm run bench -- cli [--runs 7] [--bin PATH]`: the CLI's own cost. Medians of wall time over fresh
  * processes for `openwatch version`, `openwatch scan --help`, and a scan of this machine over loopback SSH
  * (a real sshd started here, a plain /bin/sh user through `sudo -n`, `--traversal skip`), where the figure
- * is the process's wall time minus the scan's own duration as the report states it (connect + probe +
- * collect + evaluate): what the CLI spends starting, loading rules and writing the report.
+ * is the process's wall time minus the scan as the report states it (`connect_ms`: TCP, SSH handshake,
+ * host key, authentication; `duration_ms`: probe, collect, evaluate): what the CLI spends starting,
+ * loading rules and writing the report.
  * `--bin` points at another checkout's bin/openwatch.js to measure a "before" the same way.
  */
 import { spawn } from 'node:child_process';
@@ -72,7 +73,10 @@ try {
       '--format',
       'json',
     ],
-    (stdout) => (JSON.parse(stdout) as { timing: { duration_ms: number } }).timing.duration_ms,
+    (stdout) => {
+      const { timing } = JSON.parse(stdout) as { timing: { duration_ms: number; connect_ms?: number } };
+      return timing.duration_ms + (timing.connect_ms ?? 0);
+    },
   );
 } finally {
   await lab.cleanup();
