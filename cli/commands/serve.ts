@@ -1,5 +1,7 @@
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../core/config/schema.ts';
+import type { JobKey } from '../../core/crypto/job-signing.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import type { Db } from '../../core/db/types.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
@@ -12,10 +14,18 @@ import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
-import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
+import {
+  allowLocalTransport,
+  RUNNER_SHUTDOWN_DEADLINE_MS,
+  runnerOptions,
+  runnerSettings,
+} from '../runner-options.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
+import { listenFor, printSetupLink } from '../first-run.ts';
+import { SYSTEM_ACTOR } from '../../core/fleet/host-keys.ts';
+import { registerLocalHost } from '../../core/fleet/local-host.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
 const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/public', import.meta.url));
@@ -71,6 +81,39 @@ async function syncRuleCatalogAtStart(db: Db, log: Logger): Promise<void> {
   }
 }
 
+/**
+ * What a fresh install needs to be useful: the one-time setup link while no administrator exists, and in
+ * development mode this machine as a host with its first scan queued. Failures are logged, not fatal:
+ * the server is still worth running without them.
+ */
+async function firstRun(
+  db: Db,
+  log: Logger,
+  o: { listen: string; developmentMode: boolean; jobKey: () => Promise<JobKey>; out: Writable },
+): Promise<void> {
+  try {
+    await printSetupLink(db, {
+      listen: o.listen,
+      developmentMode: o.developmentMode,
+      actor: SYSTEM_ACTOR,
+      out: o.out,
+    });
+  } catch (err) {
+    log.error('could not mint a setup link; run openwatch setup-link', { err });
+  }
+  if (!o.developmentMode) return;
+  try {
+    const local = await registerLocalHost(db, await o.jobKey());
+    if (local)
+      log.info('registered this machine as a host; its first scan is queued', {
+        host_id: local.hostId,
+        scan_id: local.scanId,
+      });
+  } catch (err) {
+    log.error('could not register this machine as a host', { err });
+  }
+}
+
 export default defineCommand({
   name: 'serve',
   summary: 'Run the API and web UI over HTTPS',
@@ -101,7 +144,9 @@ export default defineCommand({
     ...runnerOptions,
   ],
   async run(ctx) {
-    const config = configFromContext(ctx).config;
+    const loaded = configFromContext(ctx);
+    const config = loaded.config;
+    const listen = listenFor(loaded);
     const runner = flag(ctx, 'no-runner') ? undefined : runnerSettings(ctx);
     const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
     if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {
@@ -151,7 +196,7 @@ export default defineCommand({
       const server = await startServer({
         app,
         log,
-        listen: config.server.listen,
+        listen,
         tls: { cert: files.tlsCert, key: files.tlsKey },
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
@@ -163,9 +208,22 @@ export default defineCommand({
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
         const { startRunner } = await import('../../runner/start.ts');
-        const loop = await startRunner({ db, dsn: database.dsn, keys: identity, log, ...runner });
+        const loop = await startRunner({
+          db,
+          dsn: database.dsn,
+          keys: identity,
+          log,
+          ...runner,
+          allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
+        });
         stops.unshift(() => loop.stop(RUNNER_SHUTDOWN_DEADLINE_MS));
       }
+      await firstRun(db, log, {
+        listen,
+        developmentMode: database.embedded !== undefined,
+        jobKey: () => identity.jobKey(),
+        out: ctx.stdout,
+      });
       const where = database.embedded
         ? `development mode: embedded PostgreSQL in ${database.embedded.server.dir}, secrets in ${database.embedded.dataDir}`
         : 'production mode';

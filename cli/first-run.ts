@@ -1,0 +1,31 @@
+import { hostname } from 'node:os';
+import type { Writable } from 'node:stream';
+import type { LoadedConfig } from '../core/config/load.ts';
+import type { AuditActor } from '../core/audit/append.ts';
+import type { Db } from '../core/db/types.ts';
+import { mintSetupToken, setupUrl } from '../core/identity/setup-token.ts';
+
+/** Development mode listens on loopback only: a laptop's generated secrets are no one else's business. */
+export const DEV_LISTEN = '127.0.0.1:8443';
+
+/** server.listen as configured; in development mode (no DSN) loopback unless set explicitly. */
+export function listenFor(loaded: LoadedConfig): string {
+  const developmentMode = loaded.config.database.dsn === undefined;
+  if (developmentMode && !loaded.sources.has('server.listen')) return DEV_LISTEN;
+  return loaded.config.server.listen;
+}
+
+/**
+ * Mints a setup token when no administrator exists and prints the one line with its link. Returns
+ * whether a link was printed. The token appears nowhere else: not in logs, not in the database.
+ */
+export async function printSetupLink(
+  db: Db,
+  o: { listen: string; developmentMode: boolean; actor: AuditActor; out: Writable },
+): Promise<boolean> {
+  const minted = await mintSetupToken(db, o.actor);
+  if (!minted) return false;
+  const url = setupUrl(o.listen, minted.token, { dev: o.developmentMode, hostname: hostname() });
+  o.out.write(`First-run setup: ${url}\n`);
+  return true;
+}
