@@ -76,12 +76,13 @@ export async function sshJobs(ctx: CommandContext): Promise<Job[]> {
   const pinned = stringOption(ctx, 'host-key-fingerprint');
   if (pinned !== undefined && hosts.length > 1)
     throw new UsageError('--host-key-fingerprint pins one host; put per-host fingerprints in the inventory');
-  const password = await secret(ctx, 'password-env', 'password-prompt', 'SSH password: ');
-  const passphrase = await secret(ctx, 'key-passphrase-env');
-  const sudoPassword = await secret(ctx, 'sudo-password-env');
+  // Key files first: a typo in a path should not cost a password prompt.
   const keyOption = stringOption(ctx, 'key');
   if (keyOption !== undefined) await checkKeyFile(keyOption, '--key');
   for (const h of hosts) if (h.key !== undefined) await checkKeyFile(h.key, `inventory key of ${h.host}:`);
+  const password = await secret(ctx, 'password-env', 'password-prompt', 'SSH password: ');
+  const passphrase = await secret(ctx, 'key-passphrase-env');
+  const sudoPassword = await secret(ctx, 'sudo-password-env');
   const key = keyOption ?? (password === undefined ? defaultKey() : undefined);
   if (key === undefined && password === undefined && hosts.some((h) => h.key === undefined)) {
     throw new UsageError('no credential: give --key FILE, --password-env NAME or --password-prompt');
