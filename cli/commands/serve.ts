@@ -1,7 +1,5 @@
-import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../core/config/schema.ts';
-import type { JobKey } from '../../core/crypto/job-signing.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import type { Db } from '../../core/db/types.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
@@ -23,9 +21,7 @@ import {
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
-import { listenFor, printSetupLink } from '../first-run.ts';
-import { SYSTEM_ACTOR } from '../../core/fleet/host-keys.ts';
-import { registerLocalHost } from '../../core/fleet/local-host.ts';
+import { firstRun, listenFor } from '../first-run.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
 const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/public', import.meta.url));
@@ -78,39 +74,6 @@ async function syncRuleCatalogAtStart(db: Db, log: Logger): Promise<void> {
     await syncBundledRuleCatalog(db, log);
   } catch (err) {
     log.error('rule catalog sync failed', { err });
-  }
-}
-
-/**
- * What a fresh install needs to be useful: the one-time setup link while no administrator exists, and in
- * development mode this machine as a host with its first scan queued. Failures are logged, not fatal:
- * the server is still worth running without them.
- */
-async function firstRun(
-  db: Db,
-  log: Logger,
-  o: { listen: string; developmentMode: boolean; jobKey: () => Promise<JobKey>; out: Writable },
-): Promise<void> {
-  try {
-    await printSetupLink(db, {
-      listen: o.listen,
-      developmentMode: o.developmentMode,
-      actor: SYSTEM_ACTOR,
-      out: o.out,
-    });
-  } catch (err) {
-    log.error('could not mint a setup link; run openwatch setup-link', { err });
-  }
-  if (!o.developmentMode) return;
-  try {
-    const local = await registerLocalHost(db, await o.jobKey());
-    if (local)
-      log.info('registered this machine as a host; its first scan is queued', {
-        host_id: local.hostId,
-        scan_id: local.scanId,
-      });
-  } catch (err) {
-    log.error('could not register this machine as a host', { err });
   }
 }
 
