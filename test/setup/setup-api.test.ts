@@ -137,4 +137,18 @@ describe('first administrator through the one-time setup link (openwatch serve, 
     expect(refused.stderr).toContain('an administrator already exists');
     expect(refused.stdout).toBe('');
   }, 60_000);
+
+  it('is rate-limited per client address like sign-in (identity.login_limit_per_ip, 20 per minute)', async () => {
+    // Up to two windows' worth, so a window ending mid-loop cannot hide the limit.
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    while (!limited && statuses.length < 42) {
+      const res = await admin(randomBytes(32).toString('base64url'));
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(limited?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await limited?.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(statuses.slice(0, -1).every((s) => s === 409)).toBe(true);
+  });
 });
