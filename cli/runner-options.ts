@@ -1,3 +1,4 @@
+import type { Config } from '../core/config/schema.ts';
 import { stringOption, UsageError, type CommandContext, type OptionSpec } from './command.ts';
 import {
   DEFAULT_LEASE_SECONDS,
@@ -75,4 +76,9 @@ export function runnerSettings(ctx: CommandContext): RunnerSettings {
     leaseSeconds,
     traversal: traversal as RunnerSettings['traversal'],
   };
+}
+
+/** runner.allow_local_transport when set; otherwise on in development mode only. */
+export function allowLocalTransport(config: Config, developmentMode: boolean): boolean {
+  return config.runner.allow_local_transport ?? developmentMode;
 }

@@ -29,3 +29,4 @@ export type {
   Severity,
   Status,
 } from './types.ts';
+export { LocalTransport } from './transport/local.ts';

@@ -3,7 +3,8 @@ import { hostById, type HostRow } from '../core/db/sql/hosts.ts';
 import type { Db } from '../core/db/types.ts';
 import { loadCredentialForHost } from '../core/fleet/credentials.ts';
 import type { HostKeyInfo, HostKeyPolicy } from '../engine/transport/host-key.ts';
-import { connectSsh, type SshTransport } from '../engine/transport/ssh.ts';
+import { LocalTransport } from '../engine/index.ts';
+import { connectSsh } from '../engine/transport/ssh.ts';
 import { SudoTransport } from '../engine/transport/sudo.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 
@@ -22,6 +23,8 @@ export interface ConnectDeps {
   keyring: () => Promise<Keyring>;
   hostKeys: HostKeyStore;
   connectTimeoutMs: number;
+  /** Whether hosts with transport `local` (this machine) may be scanned; runner.allow_local_transport. */
+  allowLocalTransport: boolean;
 }
 
 /** A job failure that is not a transport error (no host, no credential); `permanent` ends the job. */
@@ -37,8 +40,8 @@ export class HostJobFailure extends Error {
 
 export interface OpenedHost {
   host: HostRow;
-  /** The plain SSH connection, as the credential's user. */
-  ssh: SshTransport;
+  /** The plain connection, as the credential's user (or this process's user for the local host). */
+  plain: Transport;
   /** What collection runs on: through sudo when the host says so and the user is not root. */
   transport: Transport;
   close: () => Promise<void>;
@@ -55,6 +58,7 @@ export async function connectHost(
 ): Promise<OpenedHost> {
   const host = await hostById(deps.db, hostId);
   if (!host) throw new HostJobFailure('host_not_found', 'the host no longer exists', true);
+  if (host.transport === 'local') return openLocal(deps, host);
   const cred = await loadCredentialForHost(deps.db, await deps.keyring(), hostId);
   if (!cred)
     throw new HostJobFailure(
@@ -92,5 +96,18 @@ export async function connectHost(
   const transport = sudo
     ? new SudoTransport(ssh, cred.sudoPassword !== undefined ? { password: cred.sudoPassword } : {})
     : ssh;
-  return { host, ssh, transport, close: () => ssh.close() };
+  return { host, plain: ssh, transport, close: () => ssh.close() };
+}
+
+/** This machine, without SSH or a credential, as the runner's own user: only where the config allows it. */
+function openLocal(deps: ConnectDeps, host: HostRow): OpenedHost {
+  if (!deps.allowLocalTransport)
+    throw new HostJobFailure(
+      'local_transport_disabled',
+      'this host is the machine a development server runs on; this runner does not scan it because ' +
+        "runner.allow_local_transport is off (set it to true in the runner's config, or delete the host)",
+      true,
+    );
+  const local = new LocalTransport();
+  return { host, plain: local, transport: local, close: () => local.close() };
 }

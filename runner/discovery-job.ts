@@ -69,7 +69,7 @@ export function discoveryJobHandler(deps: DiscoveryJobDeps): JobHandler {
       opened = await connectHost(deps, hostId, signal);
       const nonce = randomBytes(12).toString('hex');
       const counters = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
-      const { sections } = await runScript(opened.ssh, discoveryScript(nonce), nonce, counters, {
+      const { sections } = await runScript(opened.plain, discoveryScript(nonce), nonce, counters, {
         timeoutMs: deps.timeoutMs,
         signal,
       });

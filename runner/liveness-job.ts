@@ -63,9 +63,12 @@ async function observe(
   const host = await hostById(deps.db, hostId);
   if (!host) throw new PermanentJobError('the host no longer exists');
   const none: ProbeOutcome = { tcp: false, banner: false, auth: false, sudo: false };
-  const b = await probeBanner(host.address, host.port, deps.bannerTimeoutMs, signal);
-  if (!b.tcp || b.banner === undefined)
-    return { outcome: { ...none, tcp: b.tcp }, detail: b.error ?? 'no SSH banner' };
+  // The local host has no SSH to probe: reaching it is running a command here.
+  if (host.transport !== 'local') {
+    const b = await probeBanner(host.address, host.port, deps.bannerTimeoutMs, signal);
+    if (!b.tcp || b.banner === undefined)
+      return { outcome: { ...none, tcp: b.tcp }, detail: b.error ?? 'no SSH banner' };
+  }
   const reached = { ...none, tcp: true, banner: true };
   let opened: OpenedHost | undefined;
   try {

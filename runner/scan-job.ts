@@ -11,7 +11,13 @@ import { PermanentJobError, type JobHandler } from './job-loop.ts';
 
 export type { HostKeyStore } from './connect-host.ts';
 
-const payloadSchema = z.object({ scan_id: z.uuid(), host_id: z.uuid() }).strict();
+const payloadSchema = z
+  .object({
+    scan_id: z.uuid(),
+    host_id: z.uuid(),
+    traversal: z.enum(['inline', 'separate', 'skip']).optional(),
+  })
+  .strict();
 
 /** Transport failures that retrying will not fix; the rest (unreachable, timeout …) are retried. */
 const PERMANENT: ReadonlySet<string> = new Set([
@@ -28,6 +34,7 @@ export interface ScanJobDeps {
   hostKeys: HostKeyStore;
   log: Logger;
   connectTimeoutMs: number;
+  allowLocalTransport: boolean;
   scanTimeoutMs: number;
   /** The shared filesystem walk: inline (default), separate, or skip (its rules become not_assessable). */
   traversal: TraversalMode;
@@ -41,7 +48,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
   return async (job, signal) => {
     const parsed = payloadSchema.safeParse(job.payload);
     if (!parsed.success) throw new PermanentJobError('malformed scan job payload');
-    const { scan_id: scanId, host_id: hostId } = parsed.data;
+    const { scan_id: scanId, host_id: hostId, traversal } = parsed.data;
     const scan = await scans.getScan(deps.db, scanId);
     if (!scan || scan.host_id !== hostId)
       throw new PermanentJobError('the scan does not exist for this host');
@@ -55,7 +62,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
       const report = await scanHost({
         transport: opened.transport,
         rules,
-        traversal: deps.traversal,
+        traversal: traversal ?? deps.traversal,
         timeoutMs: deps.scanTimeoutMs,
         signal,
       });

@@ -27,6 +27,8 @@ export interface RunnerOptions {
   /** Job lease; a runner silent for this long loses its jobs to others. */
   leaseSeconds?: number;
   rulesDirs?: string[];
+  /** Scan the `local` host (this machine) without SSH; off unless the config or development mode says so. */
+  allowLocalTransport?: boolean;
 }
 
 /** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
@@ -47,6 +49,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
     return loaded;
   };
   const log = o.log.child({ component: 'runner' });
+  const allowLocalTransport = o.allowLocalTransport ?? false;
   return startJobLoop({
     db: o.db,
     dsn: o.dsn,
@@ -64,6 +67,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         hostKeys: dbHostKeyStore(o.db, log),
         log,
         connectTimeoutMs: 15 * SECOND,
+        allowLocalTransport,
         scanTimeoutMs: 300 * SECOND,
         traversal: o.traversal ?? 'inline',
       }),
@@ -73,6 +77,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         hostKeys: dbHostKeyStore(o.db, log),
         log,
         connectTimeoutMs: 15 * SECOND,
+        allowLocalTransport,
         timeoutMs: 60 * SECOND,
       }),
       [LIVENESS_JOB]: livenessJobHandler({
@@ -81,6 +86,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         hostKeys: dbHostKeyStore(o.db, log),
         log,
         connectTimeoutMs: 10 * SECOND,
+        allowLocalTransport,
         bannerTimeoutMs: 5 * SECOND,
       }),
     },

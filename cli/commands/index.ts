@@ -58,6 +58,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./serve.ts'),
   },
   {
+    name: 'setup-link',
+    summary: 'Print a fresh one-time link for creating the first administrator',
+    load: () => import('./setup-link.ts'),
+  },
+  {
     name: 'version',
     summary: 'Print the OpenWatch version, commit and build time',
     load: () => import('./version.ts'),

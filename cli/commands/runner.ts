@@ -6,7 +6,12 @@ import { migrationStatus } from '../../core/node/migrate.ts';
 import { defineCommand, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { credentialKeyFile, resolveDatabase } from '../database.ts';
-import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
+import {
+  allowLocalTransport,
+  RUNNER_SHUTDOWN_DEADLINE_MS,
+  runnerOptions,
+  runnerSettings,
+} from '../runner-options.ts';
 
 export default defineCommand({
   usage: '[--concurrency N] [--poll-interval SECONDS] [--config FILE]',
@@ -46,6 +51,7 @@ export default defineCommand({
           keys: nodeCredentialKeys(keyFile),
           log,
           ...settings,
+          allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
         });
         ctx.stderr.write(`openwatch runner started (concurrency ${settings.concurrency})\n`);
         await waitForAbort(ctx.signal);

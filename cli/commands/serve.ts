@@ -12,10 +12,16 @@ import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
-import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
+import {
+  allowLocalTransport,
+  RUNNER_SHUTDOWN_DEADLINE_MS,
+  runnerOptions,
+  runnerSettings,
+} from '../runner-options.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions, listenOption } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
+import { firstRun, listenFor } from '../first-run.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
 
@@ -99,7 +105,9 @@ export default defineCommand({
     ...runnerOptions,
   ],
   async run(ctx) {
-    const config = configFromContext(ctx).config;
+    const loaded = configFromContext(ctx);
+    const config = loaded.config;
+    const listen = listenFor(loaded);
     const runner = flag(ctx, 'no-runner') ? undefined : runnerSettings(ctx);
     const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
     if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {
@@ -149,7 +157,7 @@ export default defineCommand({
       const server = await startServer({
         app,
         log,
-        listen: config.server.listen,
+        listen,
         tls: { cert: files.tlsCert, key: files.tlsKey },
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
@@ -161,9 +169,22 @@ export default defineCommand({
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
         const { startRunner } = await import('../../runner/start.ts');
-        const loop = await startRunner({ db, dsn: database.dsn, keys: identity, log, ...runner });
+        const loop = await startRunner({
+          db,
+          dsn: database.dsn,
+          keys: identity,
+          log,
+          ...runner,
+          allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
+        });
         stops.unshift(() => loop.stop(RUNNER_SHUTDOWN_DEADLINE_MS));
       }
+      await firstRun(db, log, {
+        listen,
+        developmentMode: database.embedded !== undefined,
+        jobKey: () => identity.jobKey(),
+        out: ctx.stdout,
+      });
       const where = database.embedded
         ? `development mode: embedded PostgreSQL in ${database.embedded.server.dir}, secrets in ${database.embedded.dataDir}`
         : 'production mode';

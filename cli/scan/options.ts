@@ -1,5 +1,7 @@
 import { listOption, stringOption, UsageError, type CommandContext } from '../command.ts';
 import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
+import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
+import { closeMatches } from './suggest.ts';
 
 /**
  * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
@@ -45,12 +47,11 @@ export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | s
     if (!(SEVERITIES as string[]).includes(s))
       throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
   const frameworks = listOption(ctx, 'framework');
-  for (const f of frameworks)
-    if (!FRAMEWORKS.includes(f.split(':')[0] ?? ''))
-      throw new UsageError(`--framework must be one of ${FRAMEWORKS.join(', ')} (cis:BENCHMARK allowed)`);
+  for (const f of frameworks) checkFramework(f, rules);
   const ids = listOption(ctx, 'rule');
-  const unknown = ids.filter((id) => !rules.some((r) => r.id === id));
-  if (unknown.length) throw new UsageError(`unknown rule id: ${unknown.join(', ')}`);
+  const known = new Set(rules.map((r) => r.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) throw new UsageError(unknownRules(unknown, [...known]));
   const selected = selectRules(rules, {
     ids,
     frameworks,
@@ -60,4 +61,30 @@ export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | s
   });
   if (selected.length === 0) throw new UsageError('no rule matches the given filters');
   return selected;
+}
+
+/** `--framework NAME` or `cis:BENCHMARK`; a mistake lists what would have been valid. */
+function checkFramework(value: string, rules: readonly Rule[]): void {
+  const [name = '', benchmark] = value.split(':');
+  if (!FRAMEWORKS.includes(name))
+    throw new UsageError(
+      `unknown framework '${value}': use one of ${FRAMEWORKS.join(', ')} (cis:BENCHMARK selects one CIS benchmark)`,
+    );
+  if (benchmark === undefined) return;
+  const benchmarks = [...new Set(rules.flatMap((r) => Object.keys(r.references.cis ?? {})))].sort();
+  if (name !== 'cis' || !benchmarks.includes(benchmark))
+    throw new UsageError(
+      `unknown framework '${value}': only cis takes a benchmark, one of ${benchmarks.join(', ')}`,
+    );
+}
+
+function unknownRules(unknown: readonly string[], known: readonly string[]): string {
+  const lines = unknown.map((id) => {
+    const close = closeMatches(id, known);
+    return close.length > 0 ? `${id} (did you mean ${close.join(', ')}?)` : id;
+  });
+  return (
+    `unknown rule id: ${lines.join('; ')}\n` +
+    `  rule ids are the file names under ${BUNDLED_RULES_DIR}/<category>/ (without .yml) and in --rules directories`
+  );
 }

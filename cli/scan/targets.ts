@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { flag, stringOption, UsageError, type CommandContext } from '../command.ts';
@@ -41,6 +41,20 @@ async function secret(
   }
 }
 
+/** A key file that is missing or unreadable is a mistake in the command line, not a host failure. */
+async function checkKeyFile(path: string, what: string): Promise<void> {
+  let problem: string | undefined;
+  try {
+    if (!(await stat(path)).isFile()) problem = 'not a regular file';
+    else await access(path, constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problem = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+  }
+  if (problem !== undefined)
+    throw new UsageError(`${what} ${path}: ${problem}; give the path of a readable private key file`);
+}
+
 function defaultKey(): string | undefined {
   return DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', k)).find((p) => existsSync(p));
 }
@@ -62,10 +76,13 @@ export async function sshJobs(ctx: CommandContext): Promise<Job[]> {
   const pinned = stringOption(ctx, 'host-key-fingerprint');
   if (pinned !== undefined && hosts.length > 1)
     throw new UsageError('--host-key-fingerprint pins one host; put per-host fingerprints in the inventory');
+  // Key files first: a typo in a path should not cost a password prompt.
+  const keyOption = stringOption(ctx, 'key');
+  if (keyOption !== undefined) await checkKeyFile(keyOption, '--key');
+  for (const h of hosts) if (h.key !== undefined) await checkKeyFile(h.key, `inventory key of ${h.host}:`);
   const password = await secret(ctx, 'password-env', 'password-prompt', 'SSH password: ');
   const passphrase = await secret(ctx, 'key-passphrase-env');
   const sudoPassword = await secret(ctx, 'sudo-password-env');
-  const keyOption = stringOption(ctx, 'key');
   const key = keyOption ?? (password === undefined ? defaultKey() : undefined);
   if (key === undefined && password === undefined && hosts.some((h) => h.key === undefined)) {
     throw new UsageError('no credential: give --key FILE, --password-env NAME or --password-prompt');

@@ -62,6 +62,11 @@ export const AUDIT_EVENTS = {
   'exception.approved': 'A rule exception was approved (by someone other than its requester)',
   'exception.rejected': 'A requested rule exception was rejected',
   'exception.revoked': 'An approved rule exception was revoked before it expired',
+  'setup.token_issued':
+    'A one-time first-run setup link was minted (serve start-up or openwatch setup-link); older unused ones were invalidated',
+  'setup.admin_created':
+    'The first administrator was created through the one-time setup link; the link is spent',
+  'setup.token_rejected': 'A first-run setup attempt was refused: unknown, used, replaced or expired token',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

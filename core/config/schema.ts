@@ -94,6 +94,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    runner: z
+      .object({
+        /**
+         * Scan hosts whose transport is `local` (this machine, registered by development mode) without SSH.
+         * Unset means on in development mode and off otherwise.
+         */
+        allow_local_transport: z.union([z.boolean(), z.stringbool()]).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

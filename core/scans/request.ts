@@ -9,6 +9,8 @@ export const SCAN_JOB = 'scan';
 export interface ScanJobPayload {
   scan_id: string;
   host_id: string;
+  /** Set only by the server (development mode's first scan); otherwise the runner's own setting. */
+  traversal?: 'inline' | 'separate' | 'skip';
 }
 
 export class ScanConflictError extends Error {
@@ -24,6 +26,7 @@ export interface ScanRequest {
   source: scans.ScanSource;
   ruleIds?: string[] | null;
   idempotencyKey?: string | null;
+  traversal?: ScanJobPayload['traversal'];
 }
 
 /**
@@ -50,7 +53,11 @@ export async function requestScan(
       ruleIds: req.ruleIds ?? null,
       idempotencyKey: req.idempotencyKey ?? null,
     });
-    const payload: ScanJobPayload = { scan_id: scan.id, host_id: req.hostId };
+    const payload: ScanJobPayload = {
+      scan_id: scan.id,
+      host_id: req.hostId,
+      ...(req.traversal ? { traversal: req.traversal } : {}),
+    };
     const job = await enqueueJob(tx, {
       kind: SCAN_JOB,
       payload,

@@ -38,6 +38,8 @@ export const hostSchema = z.object({
   groups: z.array(groupRefSchema).optional(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** Read-only: `local` is this machine, registered by development mode; no request can set it. */
+  transport: z.enum(['ssh', 'local']),
 });
 export type HostView = z.infer<typeof hostSchema>;
 
@@ -70,6 +72,7 @@ export function hostView(h: HostRow, groups?: HostGroupRef[]): HostView {
     ...(groups ? { groups } : {}),
     created_at: h.created_at.toISOString(),
     updated_at: h.updated_at.toISOString(),
+    transport: h.transport,
   };
 }
 

@@ -7,6 +7,7 @@ import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
+import { ruleSelectionBody, ruleSelectionOf, selectionResponse } from './scans.ts';
 
 const PAGE = 500;
 const itemSchema = z.object({
@@ -40,17 +41,19 @@ export const requestGroupScansRoute = defineRoute({
     'Queue a scan of every member host; hosts in maintenance or with a scan queued or running are skipped',
   tags: ['scans'],
   params: z.object({ id: z.uuid() }).strict(),
-  body: z.object({}).strict(),
+  body: z.object(ruleSelectionBody).strict(),
   responses: {
     202: {
       description: 'One entry per member host: queued with its scan, or skipped with the reason',
       schema: z.object({ group_id: z.string(), items: z.array(itemSchema) }),
     },
+    422: selectionResponse,
   },
   handler: async (ctx) => {
     const p = principalOf(ctx);
     const group = await groupById(ctx.db, ctx.params.id);
     if (!group) throw new ApiError(404, 'not_found', 'no such group');
+    const ruleIds = await ruleSelectionOf(ctx.db, ctx.body);
     const jobKey = await ctx.services.identity.jobKey();
     const items: Item[] = [];
     for (const host of await members(ctx.db, group.id)) {
@@ -63,6 +66,7 @@ export const requestGroupScansRoute = defineRoute({
           hostId: host.id,
           requestedBy: p.userId,
           source: 'group',
+          ruleIds,
         });
         items.push({ host_id: host.id, scan_id: scan.id, status: 'queued' });
       } catch (err) {

@@ -93,6 +93,7 @@ import {
   requestScanRoute,
   scanResultsRoute,
 } from './scans.ts';
+import { completeSetupRoute, setupStatusRoute } from './setup.ts';
 
 /** Every route the API serves. A route exists only if it is listed here. */
 export const routes: AnyRoute[] = [
@@ -192,4 +193,7 @@ export const routes: AnyRoute[] = [
   cancelScanRoute,
   scanResultsRoute,
   exportScanRoute,
+  // first-run setup: the one-time link that creates the first administrator
+  setupStatusRoute,
+  completeSetupRoute,
 ];

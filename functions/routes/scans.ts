@@ -4,6 +4,8 @@ import { cancelJob } from '../../core/db/sql/jobs.ts';
 import { hostById } from '../../core/db/sql/hosts.ts';
 import * as scans from '../../core/db/sql/scans.ts';
 import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
+import { resolveRuleSelection, RuleSelectionError } from '../../core/scans/selection.ts';
+import type { Queryable } from '../../core/db/types.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
@@ -62,6 +64,29 @@ export function scanView(s: scans.ScanRow): z.infer<typeof scanSchema> {
   };
 }
 
+/** What a scan request may choose: rule ids and/or one framework (their rules only). */
+export const ruleSelectionBody = {
+  rule_ids: z.array(ruleId).min(1).max(2000).optional(),
+  framework: z.string().min(1).max(64).optional(),
+};
+
+export const selectionResponse = {
+  description: 'unknown_rule / unknown_framework / no_matching_rule: the bad values are in details',
+};
+
+/** The scan's rule ids (null: all), or 422 naming the rule ids or framework that do not exist. */
+export async function ruleSelectionOf(
+  q: Queryable,
+  body: { rule_ids?: string[] | undefined; framework?: string | undefined },
+): Promise<string[] | null> {
+  try {
+    return await resolveRuleSelection(q, { ruleIds: body.rule_ids, framework: body.framework });
+  } catch (err) {
+    if (err instanceof RuleSelectionError) throw new ApiError(422, err.code, err.message, err.details);
+    throw err;
+  }
+}
+
 export const requestScanRoute = defineRoute({
   method: 'POST',
   path: '/api/v1/hosts/:id/scans',
@@ -69,11 +94,12 @@ export const requestScanRoute = defineRoute({
   summary: 'Queue a scan of one host (Idempotency-Key honoured; 409 while one is queued or running)',
   tags: ['scans'],
   params: idParam,
-  body: z.object({ rule_ids: z.array(ruleId).min(1).max(2000).optional() }).strict(),
+  body: z.object(ruleSelectionBody).strict(),
   responses: {
     202: { description: 'Queued', schema: scanSchema },
     200: { description: 'The scan an earlier request with this Idempotency-Key created', schema: scanSchema },
     409: { description: 'A scan of this host is already queued or running' },
+    422: selectionResponse,
   },
   handler: async (ctx) => {
     const p = principalOf(ctx);
@@ -83,12 +109,13 @@ export const requestScanRoute = defineRoute({
     }
     const host = await hostById(ctx.db, ctx.params.id);
     if (!host) throw new ApiError(404, 'not_found', 'no such host');
+    const ruleIds = await ruleSelectionOf(ctx.db, ctx.body);
     try {
       const { scan, created } = await requestScan(ctx.db, await ctx.services.identity.jobKey(), {
         hostId: host.id,
         requestedBy: p.userId,
         source: 'api',
-        ruleIds: ctx.body.rule_ids ?? null,
+        ruleIds,
         idempotencyKey: key,
       });
       if (created) {

@@ -16,6 +16,8 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/openapi.json', // describes the API, holds no data
   'POST /api/v1/auth/login', // rate-limited, lockout
   'POST /api/v1/auth/refresh', // authenticated by the refresh token itself
+  'GET /api/v1/setup', // says only whether an administrator exists
+  'POST /api/v1/setup', // authenticated by the one-time setup token; rate-limited
 ];
 
 describe('route permission declarations', () => {

@@ -26,6 +26,8 @@ export interface HostRow {
   liveness_checked_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** `local`: this machine, scanned without SSH; set only by the server (migration 0009). */
+  transport: 'ssh' | 'local';
 }
 
 export interface HostInput {
@@ -52,7 +54,8 @@ const COLUMNS = `h.id, h.hostname, h.environment, h.address, h.port, h.tags, h.d
   h.use_sudo, h.host_key_policy, h.maintenance,
   (h.maintenance or exists (select 1 from host_groups g where g.maintenance and ${GROUP_MEMBER})) as in_maintenance,
   h.os_family, h.os_id, h.os_version, h.os_name, h.kernel, h.uptime_seconds::text as uptime_seconds,
-  h.package_count, h.discovered_at, h.liveness, h.liveness_checked_at, h.created_at, h.updated_at`;
+  h.package_count, h.discovered_at, h.liveness, h.liveness_checked_at, h.created_at, h.updated_at,
+  h.transport`;
 
 export async function insertHost(q: Queryable, h: HostInput): Promise<HostRow> {
   const { rows } = await q.query<{ id: string }>(

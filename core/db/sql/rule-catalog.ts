@@ -95,3 +95,27 @@ export async function listCatalog(q: Queryable, f: CatalogFilter): Promise<Catal
   );
   return rows;
 }
+
+/** Of the given ids, those the catalog does not hold, in the order given. */
+export async function unknownRuleIds(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `select i.id from unnest($1::text[]) with ordinality as i(id, n)
+     where not exists (select 1 from rule_catalog c where c.rule_id = i.id) order by i.n`,
+    [ids],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Ids of the rules citing a framework (a key of their references), optionally among `within`. */
+export async function ruleIdsCiting(
+  q: Queryable,
+  framework: string,
+  within: readonly string[] | null,
+): Promise<string[]> {
+  const { rows } = await q.query<{ rule_id: string }>(
+    `select rule_id from rule_catalog where refs ? $1 and ($2::text[] is null or rule_id = any($2::text[]))
+     order by rule_id`,
+    [framework, within],
+  );
+  return rows.map((r) => r.rule_id);
+}
