@@ -72,8 +72,9 @@ export function buildCollectScript(
     else if (kind === 'stat') stats.push(arg);
     else if (kind === 'service') units.push(arg);
     else if (kind === 'sysctl') lines.push(`_s ${shq(key)} ${shq(`/proc/sys/${arg.replace(/\./g, '/')}`)}`);
-    else if (key === 'sshd_t') lines.push(`_x sshd_t sshd -T`);
-    else if (kind === 'sshd_t') lines.push(`_x ${shq(key)} sshd -T -C ${shq(arg)}`);
+    // stderr is kept: when sshd rejects its configuration, its message is the evidence.
+    else if (key === 'sshd_t') lines.push(`_y sshd_t sshd -T`);
+    else if (kind === 'sshd_t') lines.push(`_y ${shq(key)} sshd -T -C ${shq(arg)}`);
     else if (kind === 'command') lines.push(`_x ${shq(key)} ${shellCommand(JSON.parse(arg) as string[])}`);
     else if (key === 'sshd_config') lines.push(parseSshdConfigIncludes());
     else if (key in NAMED_BUNDLES) lines.push(bundleLine(key, NAMED_BUNDLES[key] ?? []));
