@@ -4,6 +4,7 @@ import { parseSshdConfigIncludes } from './includes.ts';
 import { shellCommand, shq } from '../shell/quote.ts';
 import { STAT_FORMAT } from '../parsers/stat.ts';
 import { UNIT_PROPERTIES } from '../parsers/systemd.ts';
+import { UNIT_FILES_SCRIPT } from '../parsers/unit-files.ts';
 import { WALK_CAP } from './prologue.ts';
 import { traversalBody } from './traversal.ts';
 
@@ -38,6 +39,8 @@ function commandFor(key: string, ctx: ScriptContext): string | undefined {
       return `_x audit_rules_loaded auditctl -l`;
     case 'audit_status':
       return `_x audit_status auditctl -s`;
+    case 'unit_files':
+      return `_x unit_files ${shellCommand(['sh', '-c', UNIT_FILES_SCRIPT])}`;
     case 'modules_available': {
       const dir = `/lib/modules/${ctx.kernel}`;
       return `_x modules_available ${shellCommand(['sed', 's/:.*//', `${dir}/modules.dep`, `${dir}/modules.builtin`])}`;
