@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { shq } from '../../engine/shell/quote.ts';
 import { sha256Fingerprint } from '../../engine/transport/fingerprint.ts';
 import { createNetns, setNetnsSysctls, sweepStaleNetns, type Netns } from './netns.ts';
@@ -26,10 +26,18 @@ export interface HostOptions {
    * sshd_config, and files bind-mounted over existing ones (e.g. /etc/login.defs). Applied inside a
    * private mount namespace, so the real files are never touched.
    */
-  etc?: { sshdConfig?: string; files?: Record<string, string> };
+  etc?: { sshdConfig?: string; files?: Record<string, string>; overlay?: OverlayFiles };
   /** net.* sysctls set inside the host's network namespace (requires `netns`). */
   sysctls?: Record<string, string>;
 }
+
+/**
+ * Files the host sees that this machine does not have, by absolute path: content, a symlink, or null for
+ * "hidden" (an overlay whiteout). Each top-level directory touched (`/etc`, `/usr` …) gets an overlayfs
+ * inside the host's private mount namespace, with its writable layer on a tmpfs of its own, so files can be
+ * added where no directory exists yet (`/etc/audit/rules.d`) and the machine's real files never change.
+ */
+export type OverlayFiles = Record<string, string | { link: string } | null>;
 
 export interface SshdHost {
   address: string;
@@ -207,7 +215,8 @@ export class SshLab {
     }
   }
 
-  private prepareEtc(id: string, etc: HostOptions['etc']): Array<[string, string]> {
+  /** Shell commands run in the host's mount namespace before sshd starts. */
+  private prepareEtc(id: string, etc: HostOptions['etc']): string[] {
     if (!etc) return [];
     const root = join(this.dir, `etc-${id}`);
     const mounts: Array<[string, string]> = [];
@@ -223,7 +232,11 @@ export class SshLab {
       writeFileSync(source, content, { mode: 0o644 });
       mounts.push([source, target]);
     });
-    return mounts;
+    // Overlays first: a bind mount below a directory that is overlaid afterwards would be hidden.
+    return [
+      ...overlaySetup(root, etc.overlay),
+      ...mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`),
+    ];
   }
 
   private async spawnHost(o: {
@@ -232,7 +245,7 @@ export class SshLab {
     address: string;
     hostKeys: string[];
     ns: Netns | undefined;
-    mounts: Array<[string, string]>;
+    mounts: string[];
     extra: string[];
   }): Promise<SshdHost> {
     const cfg = join(this.dir, `sshd-${o.id}.conf`);
@@ -240,10 +253,7 @@ export class SshLab {
     const sshd = [SSHD, '-D', '-e', '-f', cfg];
     let argv = sshd;
     if (o.mounts.length > 0) {
-      const script = [
-        ...o.mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`),
-        `exec ${sshd.map(shq).join(' ')}`,
-      ].join(' && ');
+      const script = [...o.mounts, `exec ${sshd.map(shq).join(' ')}`].join(' && ');
       argv = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script];
     }
     if (o.ns) argv = ['ip', 'netns', 'exec', o.ns.name, ...argv];
@@ -296,4 +306,32 @@ export class SshLab {
     this.users.remove();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The commands that lay `files` over their top-level directories (see OverlayFiles). */
+function overlaySetup(root: string, files: OverlayFiles | undefined): string[] {
+  const byTop = new Map<string, Array<[string, OverlayFiles[string]]>>();
+  for (const [path, content] of Object.entries(files ?? {})) {
+    const top = `/${path.split('/')[1] ?? ''}`;
+    if (top === '/' || !path.startsWith('/')) throw new Error(`overlay path must be absolute: ${path}`);
+    byTop.set(top, [...(byTop.get(top) ?? []), [path.slice(top.length + 1), content]]);
+  }
+  const cmds: string[] = [];
+  for (const [top, entries] of byTop) {
+    const base = join(root, `overlay${top.replace(/\//g, '-')}`);
+    mkdirSync(base, { recursive: true });
+    const upper = join(base, 'upper');
+    cmds.push(`mount -t tmpfs tmpfs ${shq(base)}`, `mkdir -p ${shq(upper)} ${shq(join(base, 'work'))}`);
+    for (const [rel, content] of entries) {
+      const dst = join(upper, rel);
+      cmds.push(`mkdir -p ${shq(dirname(dst))}`);
+      if (content === null) cmds.push(`mknod ${shq(dst)} c 0 0`);
+      else if (typeof content === 'object') cmds.push(`ln -s ${shq(content.link)} ${shq(dst)}`);
+      else cmds.push(`printf '%s' ${shq(content)} > ${shq(dst)}`);
+    }
+    cmds.push(
+      `mount -t overlay overlay -o ${shq(`lowerdir=${top},upperdir=${upper},workdir=${join(base, 'work')}`)} ${shq(top)}`,
+    );
+  }
+  return cmds;
 }

@@ -77,9 +77,9 @@ export const sysctl = defineMethod({
         const other = judge(`${p.key} in every file`, a.value, `${a.file}:${a.line}`, p);
         other.evidence.note = config.unapplied.includes(a)
           ? 'not applied by systemd-sysctl (no 99-sysctl.conf link), still loaded by sysctl --system'
-          : 'overridden by a later file, but a wrong value in any file fails';
+          : 'also set here; a wrong value in any file fails, even one a later file overrides';
         ok &&= other.ok;
-        if (!other.ok) evidence.push(other.evidence);
+        evidence.push(other.evidence);
       }
     }
     return outcome(ok, evidence);
