@@ -8,6 +8,30 @@ import type { FactReader } from '../reader.ts';
 
 /** The file auditd loads at start; augenrules writes it from rules.d. */
 const AUDIT_RULES = '/etc/audit/audit.rules';
+/** The audit service units, administrator's copy first: their ExecStartPost says how rules are loaded. */
+const AUDITD_UNITS = ['/etc/systemd/system/auditd.service', '/usr/lib/systemd/system/auditd.service'];
+
+/**
+ * Where the audit service loads its rules from at boot. `augenrules --load` (Debian, RHEL 8/9 default)
+ * compiles rules.d; a unit changed to run plain `auditctl` (`-R /etc/audit/audit.rules`) loads audit.rules,
+ * and rules.d is then ignored — the test ComplianceAsCode's OVAL makes.
+ */
+function bootRules(read: FactReader): RuleSet {
+  for (const path of AUDITD_UNITS) {
+    const unit = read.file(path);
+    if (!unit.exists) continue;
+    if (/^\s*ExecStartPost\s*=\s*-?\S*\bauditctl\b/m.test(unit.text)) {
+      const main = read.file(AUDIT_RULES);
+      return {
+        rules: main.exists ? parseAuditRules(AUDIT_RULES, main.text) : [],
+        where: AUDIT_RULES,
+        note: `${path} loads the rules with auditctl from ${AUDIT_RULES}, not augenrules`,
+      };
+    }
+    break;
+  }
+  return { rules: persistentRules(read), where: '/etc/audit/rules.d/*.rules' };
+}
 
 interface RuleSet {
   rules: LocatedRule[];
@@ -71,7 +95,9 @@ export const auditRule = defineMethod({
     const control = parseAuditRule(p.rule)?.kind === 'control';
     // The files are needed for `loaded` too: they stand in when the running rules cannot be read.
     return [
-      ...(p.loaded !== false ? [control ? 'audit_status' : 'audit_rules_loaded', fileKey(AUDIT_RULES)] : []),
+      ...(p.loaded !== false ? [control ? 'audit_status' : 'audit_rules_loaded'] : []),
+      fileKey(AUDIT_RULES),
+      ...AUDITD_UNITS.map(fileKey),
       'audit_rules_d',
     ];
   },
@@ -105,7 +131,7 @@ export const auditRule = defineMethod({
       judgeSet('loaded', loaded);
     }
     if (p.persistent !== false) {
-      judgeSet('persistent', { rules: persistentRules(read), where: '/etc/audit/rules.d/*.rules' });
+      judgeSet('persistent', bootRules(read));
     }
     return outcome(ok, evidence);
   },
