@@ -4,6 +4,7 @@ import { parseSshdConfigIncludes } from './includes.ts';
 import { shellCommand, shq } from '../shell/quote.ts';
 import { STAT_FORMAT } from '../parsers/stat.ts';
 import { UNIT_PROPERTIES } from '../parsers/systemd.ts';
+import { UNIT_FILES_SCRIPT } from '../parsers/unit-files.ts';
 import { WALK_CAP } from './prologue.ts';
 import { traversalBody } from './traversal.ts';
 
@@ -38,6 +39,8 @@ function commandFor(key: string, ctx: ScriptContext): string | undefined {
       return `_x audit_rules_loaded auditctl -l`;
     case 'audit_status':
       return `_x audit_status auditctl -s`;
+    case 'unit_files':
+      return `_x unit_files ${shellCommand(['sh', '-c', UNIT_FILES_SCRIPT])}`;
     case 'modules_available': {
       const dir = `/lib/modules/${ctx.kernel}`;
       return `_x modules_available ${shellCommand(['sed', 's/:.*//', `${dir}/modules.dep`, `${dir}/modules.builtin`])}`;
@@ -72,8 +75,9 @@ export function buildCollectScript(
     else if (kind === 'stat') stats.push(arg);
     else if (kind === 'service') units.push(arg);
     else if (kind === 'sysctl') lines.push(`_s ${shq(key)} ${shq(`/proc/sys/${arg.replace(/\./g, '/')}`)}`);
-    else if (key === 'sshd_t') lines.push(`_x sshd_t sshd -T`);
-    else if (kind === 'sshd_t') lines.push(`_x ${shq(key)} sshd -T -C ${shq(arg)}`);
+    // stderr is kept: when sshd rejects its configuration, its message is the evidence.
+    else if (key === 'sshd_t') lines.push(`_y sshd_t sshd -T`);
+    else if (kind === 'sshd_t') lines.push(`_y ${shq(key)} sshd -T -C ${shq(arg)}`);
     else if (kind === 'command') lines.push(`_x ${shq(key)} ${shellCommand(JSON.parse(arg) as string[])}`);
     else if (key === 'sshd_config') lines.push(parseSshdConfigIncludes());
     else if (key in NAMED_BUNDLES) lines.push(bundleLine(key, NAMED_BUNDLES[key] ?? []));

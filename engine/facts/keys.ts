@@ -47,6 +47,7 @@ export const NAMED_COMMANDS = [
   'audit_status',
   'modules_available',
   'fs_walk',
+  'unit_files',
 ] as const;
 
 export function isBundleKey(key: string): boolean {

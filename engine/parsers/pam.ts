@@ -1,4 +1,4 @@
-import { isComment, joinedLines } from './lines.ts';
+import { numberedLines, type Line } from './lines.ts';
 
 export const PAM_TYPES = ['auth', 'account', 'password', 'session'] as const;
 export type PamType = (typeof PAM_TYPES)[number];
@@ -14,6 +14,29 @@ export interface PamEntry {
   line: number;
   /** The line started with `-type` (missing module is silently skipped). */
   optional: boolean;
+}
+
+/**
+ * Logical lines as Linux-PAM's `_pam_assemble_line` reads them: `\` at the end joins the next line, and a
+ * `#` anywhere ends the logical line (the rest of it, continuation included, is a comment):
+ * `auth required pam_faillock.so # deny=3` has no `deny`.
+ */
+export function pamLines(text: string): Line[] {
+  const out: Line[] = [];
+  let acc: Line | undefined;
+  for (const l of numberedLines(text)) {
+    const hash = l.text.indexOf('#');
+    const cut = hash === -1 ? l.text : l.text.slice(0, hash);
+    const cont = hash === -1 && /\\$/.test(cut);
+    const body = cont ? cut.slice(0, -1) : cut;
+    acc = acc ? { n: acc.n, text: `${acc.text} ${body}` } : { n: l.n, text: body };
+    if (!cont) {
+      if (acc.text.trim() !== '') out.push(acc);
+      acc = undefined;
+    }
+  }
+  if (acc && acc.text.trim() !== '') out.push(acc);
+  return out;
 }
 
 /** Splits on whitespace but keeps `[ … ]` groups (bracket controls and args) together. */
@@ -61,8 +84,7 @@ export function pamStack(
       return;
     }
     if (depth > 16) return;
-    for (const l of joinedLines(text)) {
-      if (isComment(l.text)) continue;
+    for (const l of pamLines(text)) {
       const t = pamTokens(l.text.trim());
       const [first, control, mod, ...args] = t;
       if (first === undefined) continue;

@@ -43,12 +43,18 @@ export interface SshdValue {
   source: string;
 }
 
-/** Splits a config line into words, honouring double quotes; `Key=value` is accepted. */
+/**
+ * Splits a config line into words, honouring double quotes; `Key=value` is accepted. An unquoted word
+ * starting with `#` ends the line, as OpenSSH's argv_split does (8.7+): `PermitRootLogin no #yes` is `no`.
+ */
 export function sshdWords(text: string): string[] {
   const words: string[] = [];
   const re = /"([^"]*)"|([^\s"]+)/g;
   const t = text.trim().replace(/^([A-Za-z]+)\s*=\s*/, '$1 ');
-  for (let m = re.exec(t); m; m = re.exec(t)) words.push(m[1] ?? m[2] ?? '');
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    if (m[2]?.startsWith('#')) break;
+    words.push(m[1] ?? m[2] ?? '');
+  }
   return words;
 }
 
@@ -214,11 +220,43 @@ export function effectiveFromConfig(
   };
 }
 
+/**
+ * Every line that writes `key` in any of the files, wherever it is (global section, Match block, a file
+ * no Include reaches): what an auditor reading the files, and ComplianceAsCode's OVAL, see.
+ */
+export function writtenValues(files: ReadonlyMap<string, string>, key: string): SshdValue[] {
+  const out: SshdValue[] = [];
+  for (const [file, text] of files) {
+    for (const l of numberedLines(text)) {
+      if (isComment(l.text)) continue;
+      const [kw, ...args] = sshdWords(l.text);
+      if (kw?.toLowerCase() !== key) continue;
+      const v = args.join(' ');
+      out.push({ value: TIME_KEYS.has(key) ? String(sshdSeconds(v) ?? v) : v, source: `${file}:${l.n}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The message of an `sshd -T` that exited non-zero because sshd rejects its configuration (a bad keyword
+ * or value: sshd would refuse to start), or undefined when it failed for another reason (not root, no
+ * host keys, no /run/sshd) and the files can still be judged.
+ */
+export function sshdRejection(output: string): string | undefined {
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /\bline \d+:|bad configuration option|unsupported option|terminating, \d+ bad/i.test(l));
+  return lines.length > 0 ? lines.join('; ') : undefined;
+}
+
 /** Parses `sshd -T` output into keyword → values (one per output line). */
 export function parseSshdT(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const l of numberedLines(text)) {
-    const m = /^(\S+)\s*(.*)$/.exec(l.text.trim());
+    // stderr shares the section (warnings such as "Deprecated option"): keep only keyword lines.
+    const m = /^([a-z0-9]+)(?:\s+(.*))?$/.exec(l.text.trim());
     if (!m?.[1]) continue;
     const k = m[1].toLowerCase();
     out.set(k, [...(out.get(k) ?? []), m[2] ?? '']);

@@ -43,8 +43,9 @@ function baseOf(path: string): string {
 }
 
 /**
- * Orders sysctl configuration files the way `sysctl --system` / systemd-sysctl read them: one file per
- * basename (earliest directory wins), winners by basename, /etc/sysctl.conf last.
+ * Orders sysctl configuration files the way systemd-sysctl reads them: one file per basename (earliest
+ * directory wins), winners by basename. /etc/sysctl.conf is not among them: systemd-sysctl reaches it only
+ * through `/etc/sysctl.d/99-sysctl.conf` (a link on Debian and RHEL), which sorts like any other file.
  */
 export function orderSysctlFiles(paths: readonly string[]): string[] {
   const winners = new Map<string, { path: string; prio: number }>();
@@ -55,11 +56,7 @@ export function orderSysctlFiles(paths: readonly string[]): string[] {
     const cur = winners.get(b);
     if (!cur || prio < cur.prio) winners.set(b, { path: p, prio });
   }
-  const ordered = [...winners.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, w]) => w.path);
-  if (paths.includes(SYSCTL_CONF)) ordered.push(SYSCTL_CONF);
-  return ordered;
+  return [...winners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w.path);
 }
 
 export function parseSysctlFile(file: string, text: string): SysctlAssignment[] {
@@ -113,6 +110,23 @@ export function configuredSysctl(files: ReadonlyMap<string, string>, key: string
 /** Every assignment and exclusion of the configuration, in the order they are read. */
 export function sysctlAssignments(files: ReadonlyMap<string, string>): SysctlAssignment[] {
   return orderSysctlFiles([...files.keys()]).flatMap((path) => parseSysctlFile(path, files.get(path) ?? ''));
+}
+
+export interface SysctlConfiguration {
+  /** What systemd-sysctl applies at boot, in order. */
+  applied: SysctlAssignment[];
+  /**
+   * /etc/sysctl.conf when systemd-sysctl does not reach it through 99-sysctl.conf: procps' `sysctl --system`
+   * and `sysctl -p` still load it, and the benchmarks read it, so its values are locations too.
+   */
+  unapplied: SysctlAssignment[];
+}
+
+export function sysctlConfiguration(files: ReadonlyMap<string, string>): SysctlConfiguration {
+  const applied = sysctlAssignments(files);
+  const conf = files.get(SYSCTL_CONF);
+  const linked = conf !== undefined && files.get(`${SYSCTL_DIRS[0] ?? ''}/99-sysctl.conf`) === conf;
+  return { applied, unapplied: conf === undefined || linked ? [] : parseSysctlFile(SYSCTL_CONF, conf) };
 }
 
 /**

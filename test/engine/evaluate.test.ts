@@ -113,7 +113,7 @@ describe('planning', () => {
       false,
     );
     expect(script).toContain(
-      "_x 'sshd_t:user=root,host=localhost,addr=127.0.0.1' sshd -T -C 'user=root,host=localhost,addr=127.0.0.1'",
+      "_y 'sshd_t:user=root,host=localhost,addr=127.0.0.1' sshd -T -C 'user=root,host=localhost,addr=127.0.0.1'",
     );
     expect(script).toContain(`_f 'file:/etc/it'\\''s' '/etc/it'\\''s'`);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pamArg, pamStack, pamTokens } from '../../engine/parsers/pam.ts';
+import { pamArg, pamLines, pamStack, pamTokens } from '../../engine/parsers/pam.ts';
 import { debian12 } from './helpers/snapshots.ts';
 
 const files = new Map(
@@ -64,5 +64,24 @@ describe('PAM stacks', () => {
     expect(pamArg(['remember=5', 'use_authtok', 'remember=24'], 'remember')).toBe('24');
     expect(pamArg(['use_authtok'], 'use_authtok')).toBe(true);
     expect(pamArg(['nullok_secure'], 'nullok')).toBeUndefined();
+  });
+});
+
+describe('PAM comments', () => {
+  it('ends a logical line at # anywhere, continuation included, as Linux-PAM does', () => {
+    expect(pamLines('auth required pam_faillock.so preauth # deny=3\n').map((l) => l.text.trim())).toEqual([
+      'auth required pam_faillock.so preauth',
+    ]);
+    expect(pamLines('password requisite pam_pwquality.so \\\n  retry=3\n# all\n').map((l) => l)).toEqual([
+      { n: 1, text: 'password requisite pam_pwquality.so    retry=3' },
+    ]);
+    const stack = pamStack(
+      new Map([
+        ['/etc/pam.d/common-password', 'password required pam_pwhistory.so use_authtok #remember=24\n'],
+      ]),
+      'common-password',
+      'password',
+    );
+    expect(pamArg(stack.entries[0]?.args ?? [], 'remember')).toBeUndefined();
   });
 });

@@ -4,8 +4,10 @@ import {
   matchApplies,
   parseSshdConfig,
   parseSshdT,
+  sshdRejection,
   sshdSeconds,
   sshdWords,
+  writtenValues,
 } from '../../engine/parsers/sshd.ts';
 import { debian12 } from './helpers/snapshots.ts';
 
@@ -108,5 +110,41 @@ describe('sshd -T output', () => {
     );
     expect(t.get('listenaddress')).toEqual(['[::]:22', '0.0.0.0:22']);
     expect(t.get('permitrootlogin')).toEqual(['without-password']);
+  });
+});
+
+describe('sshd -T failures and written values', () => {
+  it('tells a rejected configuration from a failure to run', () => {
+    expect(
+      sshdRejection(
+        '/etc/ssh/sshd_config: line 3: Bad configuration option: PermitRootLogn\n' +
+          '/etc/ssh/sshd_config: terminating, 1 bad configuration options\n',
+      ),
+    ).toContain('Bad configuration option: PermitRootLogn');
+    expect(sshdRejection('/etc/ssh/sshd_config line 7: unsupported option "maybe".\n')).toContain('line 7');
+    expect(sshdRejection('sshd: no hostkeys available -- exiting.\n')).toBeUndefined();
+    expect(sshdRejection('Missing privilege separation directory: /run/sshd\n')).toBeUndefined();
+  });
+
+  it('keeps only keyword lines when stderr warnings share the output', () => {
+    const t = parseSshdT('/etc/ssh/sshd_config line 4: Deprecated option RSAAuthentication\nport 22\n');
+    expect([...t.keys()]).toEqual(['port']);
+  });
+
+  it('ends a line at a word starting with #, as OpenSSH does', () => {
+    expect(sshdWords('PermitRootLogin no #yes')).toEqual(['PermitRootLogin', 'no']);
+    expect(sshdWords('Banner "/etc/#issue"')).toEqual(['Banner', '/etc/#issue']);
+  });
+
+  it('lists every written line of a keyword, in Match blocks and unreached files too', () => {
+    const files = new Map([
+      [MAIN, 'PermitRootLogin no\nMatch User bob\n  PermitRootLogin yes\n'],
+      ['/etc/ssh/sshd_config.d/x.conf', 'LoginGraceTime 1m\n'],
+    ]);
+    expect(writtenValues(files, 'permitrootlogin').map((w) => `${w.source}=${w.value}`)).toEqual([
+      `${MAIN}:1=no`,
+      `${MAIN}:3=yes`,
+    ]);
+    expect(writtenValues(files, 'logingracetime')[0]?.value).toBe('60');
   });
 });

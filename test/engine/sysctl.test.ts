@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { configuredSysctl, orderSysctlFiles, parseSysctlFile } from '../../engine/parsers/sysctl.ts';
+import {
+  configuredSysctl,
+  orderSysctlFiles,
+  parseSysctlFile,
+  sysctlConfiguration,
+} from '../../engine/parsers/sysctl.ts';
 import { debian12 } from './helpers/snapshots.ts';
 
 describe('sysctl.d ordering (systemd / sysctl --system)', () => {
-  it('orders by basename, earliest directory wins a basename, /etc/sysctl.conf last', () => {
+  it('orders by basename, earliest directory wins a basename, /etc/sysctl.conf only as 99-sysctl.conf', () => {
     expect(
       orderSysctlFiles([
         '/etc/sysctl.conf',
@@ -18,7 +23,23 @@ describe('sysctl.d ordering (systemd / sysctl --system)', () => {
       '/run/sysctl.d/50-pid-max.conf',
       '/usr/lib/sysctl.d/99-protect-links.conf',
       '/etc/sysctl.d/99-sysctl.conf',
-      '/etc/sysctl.conf',
+    ]);
+  });
+
+  it('treats /etc/sysctl.conf as applied only through an identical 99-sysctl.conf', () => {
+    const text = 'net.ipv4.ip_forward = 0\n';
+    const linked = sysctlConfiguration(
+      new Map([
+        ['/etc/sysctl.d/99-sysctl.conf', text],
+        ['/etc/sysctl.conf', text],
+      ]),
+    );
+    expect(linked.applied.map((a) => a.file)).toEqual(['/etc/sysctl.d/99-sysctl.conf']);
+    expect(linked.unapplied).toEqual([]);
+    const alone = sysctlConfiguration(new Map([['/etc/sysctl.conf', text]]));
+    expect(alone.applied).toEqual([]);
+    expect(alone.unapplied.map((a) => `${a.file}:${a.line} ${a.key}=${a.value}`)).toEqual([
+      '/etc/sysctl.conf:1 net.ipv4.ip_forward=0',
     ]);
   });
 

@@ -9,6 +9,7 @@ import { sha256Fingerprint } from '../../engine/transport/fingerprint.ts';
 import { createNetns, setNetnsSysctls, sweepStaleNetns, type Netns } from './netns.ts';
 import { generateLabKeys, publicBlob, type LabKeys } from './sshd-keys.ts';
 import { createTestUsers, type TestUsers } from './sshd-users.ts';
+import { overlaySetup, type OverlayFiles } from './host-overlay.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 const START_TIMEOUT_MS = 10_000;
@@ -26,7 +27,7 @@ export interface HostOptions {
    * sshd_config, and files bind-mounted over existing ones (e.g. /etc/login.defs). Applied inside a
    * private mount namespace, so the real files are never touched.
    */
-  etc?: { sshdConfig?: string; files?: Record<string, string> };
+  etc?: { sshdConfig?: string; files?: Record<string, string>; overlay?: OverlayFiles };
   /** net.* sysctls set inside the host's network namespace (requires `netns`). */
   sysctls?: Record<string, string>;
 }
@@ -207,7 +208,8 @@ export class SshLab {
     }
   }
 
-  private prepareEtc(id: string, etc: HostOptions['etc']): Array<[string, string]> {
+  /** Shell commands run in the host's mount namespace before sshd starts. */
+  private prepareEtc(id: string, etc: HostOptions['etc']): string[] {
     if (!etc) return [];
     const root = join(this.dir, `etc-${id}`);
     const mounts: Array<[string, string]> = [];
@@ -223,7 +225,11 @@ export class SshLab {
       writeFileSync(source, content, { mode: 0o644 });
       mounts.push([source, target]);
     });
-    return mounts;
+    // Overlays first: a bind mount below a directory that is overlaid afterwards would be hidden.
+    return [
+      ...overlaySetup(root, etc.overlay),
+      ...mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`),
+    ];
   }
 
   private async spawnHost(o: {
@@ -232,7 +238,7 @@ export class SshLab {
     address: string;
     hostKeys: string[];
     ns: Netns | undefined;
-    mounts: Array<[string, string]>;
+    mounts: string[];
     extra: string[];
   }): Promise<SshdHost> {
     const cfg = join(this.dir, `sshd-${o.id}.conf`);
@@ -240,10 +246,7 @@ export class SshLab {
     const sshd = [SSHD, '-D', '-e', '-f', cfg];
     let argv = sshd;
     if (o.mounts.length > 0) {
-      const script = [
-        ...o.mounts.map(([src, dst]) => `mount --bind ${shq(src)} ${shq(dst)}`),
-        `exec ${sshd.map(shq).join(' ')}`,
-      ].join(' && ');
+      const script = [...o.mounts, `exec ${sshd.map(shq).join(' ')}`].join(' && ');
       argv = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script];
     }
     if (o.ns) argv = ['ip', 'netns', 'exec', o.ns.name, ...argv];

@@ -34,23 +34,43 @@ const FIELDS = {
   last_change: (s: ShadowEntry) => s.lastChange,
 } as const;
 
+/**
+ * Which /etc/shadow entries a password-age rule covers, by field 2 (redacted on the host, lock prefix kept).
+ * `unlocked`: no `!`/`*` prefix, an empty field (no password at all) included — ComplianceAsCode's
+ * `[^!*:]*`. `not_lock_only`: every account but those whose field is nothing but lock markers (`!`, `!!`,
+ * `*`, `!*`), so a locked hash (`!$6$…`) counts.
+ */
+const SELECTIONS: Record<'unlocked' | 'not_lock_only' | 'with_password' | 'all', (hash: string) => boolean> =
+  {
+    unlocked: (h) => !isLocked(h),
+    not_lock_only: (h) => h === '' || !/^[!*]+$/.test(h),
+    with_password: hasPassword,
+    all: () => true,
+  };
+
 export const shadowPolicy = defineMethod({
   name: 'shadow_policy',
   params: z.strictObject({
     field: z.enum(['max_days', 'min_days', 'warn_days', 'inactive', 'last_change']),
     ...comparatorShape,
-    accounts: z.enum(['with_password', 'all']).optional(),
+    accounts: z.enum(['unlocked', 'not_lock_only', 'with_password', 'all']).optional(),
   }),
   check: checkComparator,
   facts: () => ['shadow'],
   evaluate(p, { read, now }) {
     const today = Math.floor(now.getTime() / 86_400_000);
-    const entries = parseShadow(read.text('shadow')).filter(
-      (s) => p.accounts === 'all' || hasPassword(s.hash),
-    );
+    const select = SELECTIONS[p.accounts ?? 'unlocked'];
+    const entries = parseShadow(read.text('shadow')).filter((s) => select(s.hash));
     const bad: Evidence[] = [];
+    let skipped = 0;
     for (const s of entries) {
       let v: string | null = FIELDS[p.field](s);
+      // An unset field counts against an account that has a password; an account without one (empty
+      // field 2) has nothing to age, and an unset last change is "never" (chage), not a date.
+      if (v === '' && (s.hash === '' || p.field === 'last_change')) {
+        skipped++;
+        continue;
+      }
       if (v === '') v = null;
       else if (p.field === 'last_change') v = String(Number(v) - today);
       const j = judge(
@@ -72,7 +92,9 @@ export const shadowPolicy = defineMethod({
     if (bad.length === 0) {
       evidence.push({
         source: '/etc/shadow',
-        observed: `${entries.length} account(s) checked`,
+        observed: `${entries.length - skipped} account(s) checked${
+          skipped > 0 ? `, ${skipped} without a password or a value to judge` : ''
+        }`,
         expected: `every selected account's ${p.field} compliant`,
       });
     }

@@ -12,6 +12,7 @@ import { mountOption, separatePartition } from './mounts.ts';
 import { listeningPort } from './network.ts';
 import { packageAbsentMethod, packageInstalledMethod } from './packages.ts';
 import { pamModule } from './pam.ts';
+import { pamFaillock } from './faillock.ts';
 import { serviceActive, serviceDisabled, serviceEnabled } from './services.ts';
 import { sshdConfig } from './ssh.ts';
 import { sudoers } from './sudo.ts';
@@ -47,6 +48,7 @@ export const METHODS: readonly Method[] = [
   apparmorState,
   sudoers,
   command,
+  pamFaillock,
 ];
 
 const BY_NAME = new Map(METHODS.map((m) => [m.name, m]));

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { sysctlKey } from '../../facts/keys.ts';
 import { RC_ABSENT } from '../../facts/store.ts';
-import { lookupSysctl, normalizeSysctlValue, sysctlAssignments } from '../../parsers/sysctl.ts';
+import {
+  lookupSysctl,
+  normalizeSysctlKey,
+  normalizeSysctlValue,
+  sysctlConfiguration,
+} from '../../parsers/sysctl.ts';
 import type { Evidence } from '../../types.ts';
 import { defineMethod } from '../method.ts';
 import { outcome } from '../outcome.ts';
@@ -43,8 +48,8 @@ export const sysctl = defineMethod({
       evidence.push(j.evidence);
     }
     if (p.persistent !== false) {
-      const assignments = read.derived('sysctl_d', 'sysctl', (f) => sysctlAssignments(bundleMap(f)));
-      const conf = lookupSysctl(assignments, p.key);
+      const config = read.derived('sysctl_d', 'sysctl', (f) => sysctlConfiguration(bundleMap(f)));
+      const conf = lookupSysctl(config.applied, p.key);
       const eff = conf.effective;
       const j = judge(
         `configured ${p.key}`,
@@ -60,10 +65,22 @@ export const sysctl = defineMethod({
         j.evidence.note = `-${conf.excludedBy.key} excludes the key from glob assignments${
           others.length > 0 ? `: ${others.join(', ')} do not apply` : ''
         }`;
-      } else if (!eff) j.evidence.note = 'not set in any sysctl.d file or /etc/sysctl.conf';
+      } else if (!eff) j.evidence.note = 'not set in any file systemd-sysctl applies';
       else if (others.length > 0) j.evidence.note = `overrides ${others.join(', ')}`;
       ok &&= j.ok;
       evidence.push(j.evidence);
+      // CIS's audit reports a wrong value in any file, even one a later file overrides: it is one rename
+      // or package update away from being what the kernel gets.
+      const want = normalizeSysctlKey(p.key);
+      for (const a of [...config.applied, ...config.unapplied]) {
+        if (a === eff || a.exclude || a.key !== want) continue;
+        const other = judge(`${p.key} in every file`, a.value, `${a.file}:${a.line}`, p);
+        other.evidence.note = config.unapplied.includes(a)
+          ? 'not applied by systemd-sysctl (no 99-sysctl.conf link), still loaded by sysctl --system'
+          : 'also set here; a wrong value in any file fails, even one a later file overrides';
+        ok &&= other.ok;
+        evidence.push(other.evidence);
+      }
     }
     return outcome(ok, evidence);
   },
