@@ -11,6 +11,7 @@ import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
 import { scanJobHandler } from './scan-job.ts';
 import { BUNDLED_RULES_DIR } from '../core/node/paths.ts';
+import type { Metrics } from '../core/node/metrics/registry.ts';
 
 const SECOND = 1000;
 
@@ -27,6 +28,7 @@ export interface RunnerOptions {
   /** Job lease; a runner silent for this long loses its jobs to others. */
   leaseSeconds?: number;
   rulesDirs?: string[];
+  metrics?: Pick<Metrics, 'scanFinished' | 'sshFailure' | 'jobRetried'>;
 }
 
 /** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
@@ -56,6 +58,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
     ...(o.leaseSeconds !== undefined ? { leaseSeconds: o.leaseSeconds } : {}),
     jobKey: await o.keys.jobKey(),
     log,
+    ...(o.metrics ? { onRetry: o.metrics.jobRetried } : {}),
     handlers: {
       [SCAN_JOB]: scanJobHandler({
         db: o.db,
@@ -66,6 +69,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         connectTimeoutMs: 15 * SECOND,
         scanTimeoutMs: 300 * SECOND,
         traversal: o.traversal ?? 'inline',
+        ...(o.metrics ? { metrics: o.metrics } : {}),
       }),
       [DISCOVERY_JOB]: discoveryJobHandler({
         db: o.db,

@@ -10,6 +10,8 @@ import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
 import { migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
+import { certificateExpirySeconds } from '../../functions/node/tls.ts';
+import { processMetrics } from '../metrics.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
 import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
@@ -136,6 +138,11 @@ export default defineCommand({
         jwtPrivateKeyFile: files.jwtPrivateKey,
         credentialKeyFile: files.credentialKeyFile,
       });
+      const { metrics, handler: metricsHandler } = processMetrics(
+        config,
+        { db, pool: db.pool, certificateExpiry: () => certificateExpirySeconds(files.tlsCert) },
+        log,
+      );
       const app = createApp({
         services: {
           runtime: 'node',
@@ -147,6 +154,7 @@ export default defineCommand({
         },
         openDb: () => ({ db, release: async () => undefined }),
         maxBodyBytes: config.server.max_body_bytes,
+        observe: (o) => metrics.httpRequest(o.method, o.route, o.status, o.seconds),
       });
       const server = await startServer({
         app,
@@ -156,6 +164,7 @@ export default defineCommand({
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
         staticFiles: staticHandler(config.server.static_dir ?? BUNDLED_UI_DIR),
+        metrics: metricsHandler,
       });
       stops.unshift(() => server.close());
       stops.unshift(startTimer(log, { db, jobKey: () => identity.jobKey() }));
@@ -163,7 +172,14 @@ export default defineCommand({
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
         const { startRunner } = await import('../../runner/start.ts');
-        const loop = await startRunner({ db, dsn: database.dsn, keys: identity, log, ...runner });
+        const loop = await startRunner({
+          db,
+          dsn: database.dsn,
+          keys: identity,
+          log,
+          metrics,
+          ...runner,
+        });
         stops.unshift(() => loop.stop(RUNNER_SHUTDOWN_DEADLINE_MS));
       }
       const where = database.embedded

@@ -94,6 +94,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * File holding the bearer token Prometheus sends (at least 16 characters). Without it /metrics is
+         * served to loopback clients only.
+         */
+        token_file: z.string().min(1).optional(),
+        /** Where `openwatch runner` serves /metrics over plain HTTP; off when unset. */
+        runner_listen: listenAddress.optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
