@@ -2,7 +2,7 @@ import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger } from '../../core/log.ts';
 import { nodeCredentialKeys } from '../../core/node/identity-runtime.ts';
 import { loadCredentialKey } from '../../core/node/keys.ts';
-import { migrationStatus } from '../../core/node/migrate.ts';
+import { assertSchemaCurrent } from '../../core/node/migrate.ts';
 import { defineCommand, stringOption, UsageError, waitForAbort } from '../command.ts';
 import { listenAddress } from '../../core/config/schema.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
@@ -44,13 +44,7 @@ export default defineCommand({
         return 1;
       }
       loadCredentialKey(keyFile);
-      const status = await migrationStatus(database.dsn);
-      if (status.pending.length > 0) {
-        ctx.stderr.write(
-          `openwatch runner: ${status.pending.length} migrations are pending; run openwatch migrate\n`,
-        );
-        return 1;
-      }
+      await assertSchemaCurrent(database.dsn);
       const db = poolDb(database.dsn, {
         max: settings.concurrency + 4,
         applicationName: 'openwatch-runner',

@@ -7,7 +7,7 @@ import { nodeBuildInfo } from '../../core/node/build-info.ts';
 import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
 import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
-import { migrate } from '../../core/node/migrate.ts';
+import { assertSchemaCurrent, migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
 import { certificateExpirySeconds } from '../../functions/node/tls.ts';
@@ -126,6 +126,8 @@ export default defineCommand({
         const applied = await migrate(database.dsn);
         if (applied.length > 0) log.info('migrations applied', { count: applied.length });
       }
+      // Refuses a schema older or newer than this binary's before anything reads it.
+      await assertSchemaCurrent(database.dsn);
       const db = poolDb(database.dsn, {
         max: config.database.max_connections,
         applicationName: 'openwatch-serve',
@@ -167,7 +169,9 @@ export default defineCommand({
         metrics: metricsHandler,
       });
       stops.unshift(() => server.close());
-      stops.unshift(startTimer(log, { db, jobKey: () => identity.jobKey() }));
+      stops.unshift(
+        startTimer(log, { db, jobKey: () => identity.jobKey(), housekeeping: config.housekeeping }),
+      );
       if (runner) {
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.

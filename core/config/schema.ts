@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { housekeepingShape } from '../housekeeping/settings.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -106,6 +107,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    housekeeping: z.object(housekeepingShape).strict().prefault({}),
   })
   .strict();
 
