@@ -62,6 +62,9 @@ export const AUDIT_EVENTS = {
   'exception.approved': 'A rule exception was approved (by someone other than its requester)',
   'exception.rejected': 'A requested rule exception was rejected',
   'exception.revoked': 'An approved rule exception was revoked before it expired',
+  'system.backup.created': 'openwatch backup wrote an archive (its path, schema version and row counts)',
+  'system.backup.restored':
+    'openwatch restore loaded an archive into this database (the archive, its creation time, migrations applied)',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;
