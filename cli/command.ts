@@ -26,13 +26,10 @@ export interface CommandContext extends CommandIO {
 }
 
 /**
- * One `openwatch` subcommand. Each lives in its own file under `cli/commands/` and is found by the
- * dispatcher at start-up, so adding a subcommand is adding one file.
+ * One `openwatch` subcommand: the default export of its file under `cli/commands/`. Its name, aliases and
+ * summary live in the registry (`cli/commands/index.ts`), which loads the file only when the command runs.
  */
 export interface Command {
-  name: string;
-  aliases?: string[];
-  summary: string;
   /** Argument synopsis after the command name, e.g. `[--status]`. */
   usage: string;
   description?: string;

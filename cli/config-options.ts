@@ -9,7 +9,6 @@ export const configOptions: OptionSpec[] = [
     value: 'FILE',
     description: 'TOML config file (default /etc/openwatch/openwatch.toml)',
   },
-  { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'HTTPS listen address (server.listen)' },
   {
     name: 'log-level',
     type: 'string',
@@ -28,3 +27,11 @@ export function configFromContext(ctx: CommandContext): LoadedConfig {
     ctx.env,
   );
 }
+
+/** The server's own address flag (serve only). */
+export const listenOption: OptionSpec = {
+  name: 'listen',
+  type: 'string',
+  value: 'HOST:PORT',
+  description: 'HTTPS listen address (server.listen)',
+};

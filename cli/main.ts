@@ -1,35 +1,18 @@
-import { readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type Command, type CommandIO } from './command.ts';
-import { ConfigError } from '../core/config/load.ts';
+import { COMMANDS, type CommandEntry } from './commands/index.ts';
+import { ConfigError } from '../core/config/error.ts';
 import { redactText } from '../core/log.ts';
 import { VERSION } from '../core/version.ts';
-
-const COMMANDS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'commands');
-
-/** Every file in cli/commands/ that default-exports a Command is a subcommand. */
-export async function loadCommands(): Promise<Command[]> {
-  const files = readdirSync(COMMANDS_DIR)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .sort();
-  const mods = await Promise.all(
-    files.map(
-      async (f) => (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as { default?: Command },
-    ),
-  );
-  return mods.flatMap((m) => (m.default ? [m.default] : []));
-}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? `${s}  ` : s + ' '.repeat(n - s.length);
 }
 
-export function commandHelp(cmd: Command): string {
-  const lines = [`Usage: openwatch ${cmd.name} ${cmd.usage}`.trimEnd(), '', cmd.summary];
+export function commandHelp(entry: CommandEntry, cmd: Command): string {
+  const lines = [`Usage: openwatch ${entry.name} ${cmd.usage}`.trimEnd(), '', entry.summary];
   if (cmd.description) lines.push('', cmd.description);
-  if (cmd.aliases?.length) lines.push('', `Aliases: ${cmd.aliases.join(', ')}`);
+  if (entry.aliases?.length) lines.push('', `Aliases: ${entry.aliases.join(', ')}`);
   lines.push('', 'Options:');
   const opts = [
     ...cmd.options,
@@ -43,7 +26,7 @@ export function commandHelp(cmd: Command): string {
   return lines.join('\n') + '\n';
 }
 
-function mainHelp(commands: Command[]): string {
+function mainHelp(commands: readonly CommandEntry[]): string {
   const lines = [
     `openwatch ${VERSION} — agentless compliance scanning for Linux fleets`,
     '',
@@ -77,7 +60,7 @@ function defaultIO(): CommandIO {
 }
 
 export async function main(argv: string[], io: CommandIO = defaultIO()): Promise<number> {
-  const commands = await loadCommands();
+  const commands = COMMANDS;
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainHelp(commands));
@@ -87,11 +70,12 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
     io.stdout.write(`openwatch ${VERSION}\n`);
     return 0;
   }
-  const cmd = commands.find((c) => c.name === name || c.aliases?.includes(name));
-  if (!cmd) {
+  const entry = commands.find((c) => c.name === name || c.aliases?.includes(name));
+  if (!entry) {
     io.stderr.write(`openwatch: unknown command '${name}'\n\n${mainHelp(commands)}`);
     return 2;
   }
+  const cmd = (await entry.load()).default;
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   for (const o of cmd.options) {
     options[o.name] = {
@@ -103,7 +87,7 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
   try {
     const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     if (parsed.values.help) {
-      io.stdout.write(commandHelp(cmd));
+      io.stdout.write(commandHelp(entry, cmd));
       return 0;
     }
     return await cmd.run({ ...io, values: parsed.values, positionals: parsed.positionals });
@@ -112,7 +96,9 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
       err instanceof UsageError ||
       (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
     ) {
-      io.stderr.write(`openwatch ${cmd.name}: ${err.message}\nUsage: openwatch ${cmd.name} ${cmd.usage}\n`);
+      io.stderr.write(
+        `openwatch ${entry.name}: ${err.message}\nUsage: openwatch ${entry.name} ${cmd.usage}\n`,
+      );
       return 2;
     }
     if (err instanceof ConfigError) {
@@ -121,7 +107,7 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
     }
     // Anything else is a runtime failure: one clear line (secrets scrubbed), the stack only at debug level.
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`openwatch ${cmd.name}: ${redactText(message)}\n`);
+    io.stderr.write(`openwatch ${entry.name}: ${redactText(message)}\n`);
     if (io.env.OPENWATCH_LOGGING_LEVEL === 'debug' && err instanceof Error)
       io.stderr.write(`${err.stack ?? ''}\n`);
     return 1;

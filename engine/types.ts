@@ -54,6 +54,8 @@ export interface ScanTiming {
   /** Filesystem traversal time: its own exec's wall time, or measured on the host when inline. */
   traversal_ms: number;
   evaluate_ms: number;
+  /** Opening the connection (TCP, SSH handshake, host-key check, authentication), when the caller timed it. */
+  connect_ms?: number;
 }
 
 export interface ScanStats {

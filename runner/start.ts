@@ -10,7 +10,7 @@ import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
 import { scanJobHandler } from './scan-job.ts';
-import { BUNDLED_RULES_DIR } from '../core/node/paths.ts';
+import { loadBundledRules } from '../core/node/bundled-rules.ts';
 import type { Metrics } from '../core/node/metrics/registry.ts';
 
 const SECOND = 1000;
@@ -43,7 +43,7 @@ export function runnerId(): string {
 export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
   let rules: Promise<readonly Rule[]> | undefined;
   const loadCorpus = async (): Promise<readonly Rule[]> => {
-    const { rules: loaded, errors } = await loadRules(o.rulesDirs ?? [BUNDLED_RULES_DIR]);
+    const { rules: loaded, errors } = o.rulesDirs ? await loadRules(o.rulesDirs) : await loadBundledRules();
     if (errors.length > 0)
       throw new Error(`the rule corpus has ${errors.length} errors; run openwatch scan --local to see them`);
     return loaded;

@@ -6,8 +6,6 @@ import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase } from '../database.ts';
 
 export default defineCommand({
-  name: 'audit',
-  summary: 'Audit log tools: `audit verify` checks the hash chain end to end',
   usage: 'verify [--config FILE]',
   description:
     "verify walks audit_events in id order, recomputing each row's hash from its canonical content and\n" +

@@ -21,8 +21,6 @@ function positiveInt(ctx: CommandContext, name: string): number | undefined {
 }
 
 export default defineCommand({
-  name: 'backup',
-  summary: 'Write a backup archive (database + keys, secrets sealed), or `backup verify ARCHIVE`',
   usage: '[--out FILE | --dir DIR [--keep N] [--keep-days D]] | verify ARCHIVE   [--passphrase-file FILE]',
   description:
     'The archive (.tar.gz, mode 0600) holds a consistent dump of the database (COPY of every table in one\n' +

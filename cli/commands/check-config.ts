@@ -1,12 +1,10 @@
 import { stringify } from 'smol-toml';
-import { ConfigError } from '../../core/config/load.ts';
+import { ConfigError } from '../../core/config/error.ts';
 import { redactConfig } from '../../core/config/redact.ts';
 import { defineCommand } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 
 export default defineCommand({
-  name: 'check-config',
-  summary: 'Validate the configuration and print it resolved, with secrets redacted',
   usage: '[--config FILE] [--json]',
   description:
     'Resolves flags > OPENWATCH_<SECTION>_<KEY> env > TOML file > defaults. Exits 1 when the\n' +

@@ -13,8 +13,6 @@ import { PromptError, readNewPassword } from '../prompt.ts';
 const email = z.email().max(254);
 
 export default defineCommand({
-  name: 'create-admin',
-  summary: 'Create a user holding the admin role (password from stdin or a no-echo prompt)',
   usage: '--username NAME --email ADDRESS [--display-name TEXT] [--config FILE]',
   description:
     'The password is never taken from the command line: on a terminal it is asked twice without echo,\n' +

@@ -7,8 +7,6 @@ import { resolveDatabase } from '../database.ts';
 const label = (m: { id: number; name: string }) => `${String(m.id).padStart(4, '0')}_${m.name}`;
 
 export default defineCommand({
-  name: 'migrate',
-  summary: 'Apply pending database migrations (or list them with --status)',
   usage: '[--status] [--config FILE]',
   description:
     'Migrations are forward-only numbered files in migrations/, each applied once in its own transaction.\n' +

@@ -9,8 +9,6 @@ import { resolveDatabase } from '../database.ts';
 import { passphraseOption, readBackupPassphrase } from '../passphrase.ts';
 
 export default defineCommand({
-  name: 'restore',
-  summary: 'Restore a backup archive into the configured database and put its files back',
   usage: 'ARCHIVE [--force] [--no-migrate] [--files-root DIR] [--overwrite-files] [--passphrase-file FILE]',
   description:
     'Refuses a database that already holds tables unless --force (which drops its public schema first).\n' +

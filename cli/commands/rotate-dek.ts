@@ -23,8 +23,6 @@ const BATCH = 100;
 const MAX_PASSES = 5;
 
 export default defineCommand({
-  name: 'rotate-dek',
-  summary: 'Generate a new credential (data-encryption) key and re-encrypt every stored secret under it',
   usage: '[--config FILE]',
   description:
     'Writes a new 32-byte key (0600) beside identity.credential_key_file as <file>.v<N>, re-seals every\n' +

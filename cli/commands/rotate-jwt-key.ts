@@ -21,8 +21,6 @@ function replaceSecretFile(path: string, content: string): void {
 }
 
 export default defineCommand({
-  name: 'rotate-jwt-key',
-  summary: 'Generate a new access-token signing key, register it, and retire the old ones after the overlap',
   usage: '[--out FILE] [--config FILE]',
   description:
     'Writes a new Ed25519 key (0600) over identity.jwt_private_key (or --out), registers its public half in\n' +

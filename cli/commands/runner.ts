@@ -12,9 +12,6 @@ import { startMetricsServer } from '../../functions/node/metrics-endpoint.ts';
 import { processMetrics } from '../metrics.ts';
 
 export default defineCommand({
-  name: 'runner',
-  aliases: ['worker'],
-  summary: 'Claim jobs from the PostgreSQL queue and run them (scans over SSH)',
   usage: '[--concurrency N] [--poll-interval SECONDS] [--metrics-listen HOST:PORT] [--config FILE]',
   description:
     'A long-lived process that runs near the managed hosts. Wakes on NOTIFY and polls as a fallback;\n' +

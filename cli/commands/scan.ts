@@ -1,29 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { defineCommand, flag, listOption, stringOption, UsageError } from '../command.ts';
-import {
-  formatter,
-  isFormatName,
-  FORMATS,
-  type HostError,
-  type ScanOutput,
-} from '../../engine/report/index.ts';
-import { exitCodeFor } from '../../engine/report/exit-code.ts';
-import type { ScanReport } from '../../engine/index.ts';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_TIMEOUT_S,
-  engine,
-  loadSelectedRules,
-  parseVars,
-  positiveInt,
-  TRAVERSALS,
-} from '../scan/options.ts';
-import { runAll } from '../scan/run.ts';
-import { localJob, sshJobs } from '../scan/targets.ts';
-
+import { defineCommand } from '../command.ts';
+import { FORMATS } from '../../engine/report/index.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S } from '../scan/options.ts';
 export default defineCommand({
-  name: 'scan',
-  summary: 'Scan hosts over SSH (or this machine) against the compliance rules',
   usage: '[user@]host[:port] | --inventory FILE | --local  [options]',
   description:
     'Exit codes: 0 no failures, 1 a rule failed or errored, 2 usage error (flags, rules, variables),\n' +
@@ -136,43 +114,6 @@ export default defineCommand({
     },
   ],
   async run(ctx) {
-    const format = stringOption(ctx, 'format') ?? 'text';
-    if (!isFormatName(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    const rawTraversal = stringOption(ctx, 'traversal') ?? 'inline';
-    const traversal = TRAVERSALS.find((t) => t === rawTraversal);
-    if (traversal === undefined) throw new UsageError(`--traversal must be one of ${TRAVERSALS.join(', ')}`);
-    const timeoutMs = positiveInt(ctx, 'timeout', DEFAULT_TIMEOUT_S) * 1000;
-    const concurrency = positiveInt(ctx, 'concurrency', DEFAULT_CONCURRENCY);
-    const rules = await loadSelectedRules(ctx);
-    if (typeof rules === 'string') {
-      ctx.stderr.write(`openwatch scan: invalid rules:\n${rules}\n`);
-      return 2;
-    }
-    const vars = parseVars(listOption(ctx, 'var'));
-    const { resolveVariables, VariableError } = await engine();
-    try {
-      resolveVariables(rules, vars);
-    } catch (err) {
-      if (err instanceof VariableError) throw new UsageError(err.message);
-      throw err;
-    }
-    const jobs = flag(ctx, 'local') ? [localJob(ctx)] : await sshJobs(ctx);
-    const results = await runAll(ctx, jobs, { rules, vars, traversal, timeoutMs }, concurrency);
-    const output: ScanOutput = {
-      reports: results.filter((r): r is ScanReport => !('code' in r)),
-      errors: results.filter((r): r is HostError => 'code' in r),
-      multiHost: stringOption(ctx, 'inventory') !== undefined,
-    };
-    for (const e of output.errors) ctx.stderr.write(`openwatch scan: ${e.host}: ${e.code}: ${e.message}\n`);
-    const file = stringOption(ctx, 'output');
-    const color =
-      file === undefined &&
-      format === 'text' &&
-      (ctx.stdout as { isTTY?: boolean }).isTTY === true &&
-      !ctx.env.NO_COLOR;
-    const text = formatter(format)(output, { color });
-    if (file !== undefined) await writeFile(file, text);
-    else ctx.stdout.write(text);
-    return exitCodeFor(output);
+    return (await import('../scan/execute.ts')).runScan(ctx);
   },
 });

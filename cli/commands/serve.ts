@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../../core/config/schema.ts';
 import { poolDb } from '../../core/db/node-pool.ts';
 import type { Db } from '../../core/db/types.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { nodeBuildInfo } from '../../core/node/build-info.ts';
+import { UI_DIR } from '../../core/node/paths.ts';
 import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
 import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
@@ -16,11 +16,10 @@ import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
 import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
-import { configFromContext, configOptions } from '../config-options.ts';
+import { configFromContext, configOptions, listenOption } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
-const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/public', import.meta.url));
 
 interface Files {
   jwtPrivateKey: string;
@@ -74,8 +73,6 @@ async function syncRuleCatalogAtStart(db: Db, log: Logger): Promise<void> {
 }
 
 export default defineCommand({
-  name: 'serve',
-  summary: 'Run the API and web UI over HTTPS',
   usage: '[--config FILE] [--listen HOST:PORT] [--http-listen 127.0.0.1:PORT]',
   description:
     'With no database.dsn configured, serve runs in development mode: it starts an embedded PostgreSQL under\n' +
@@ -84,6 +81,7 @@ export default defineCommand({
     'identity.credential_key_file, server.tls_cert and server.tls_key.',
   options: [
     ...configOptions,
+    listenOption,
     {
       name: 'http-listen',
       type: 'string',
@@ -165,7 +163,7 @@ export default defineCommand({
         tls: { cert: files.tlsCert, key: files.tlsKey },
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
-        staticFiles: staticHandler(config.server.static_dir ?? BUNDLED_UI_DIR),
+        staticFiles: staticHandler(config.server.static_dir ?? UI_DIR),
         metrics: metricsHandler,
       });
       stops.unshift(() => server.close());

@@ -2,8 +2,6 @@ import { defineCommand } from '../command.ts';
 import { nodeBuildInfo } from '../../core/node/build-info.ts';
 
 export default defineCommand({
-  name: 'version',
-  summary: 'Print the OpenWatch version, commit and build time',
   usage: '[--json]',
   options: [{ name: 'json', type: 'boolean', description: 'Print as JSON' }],
   async run(ctx) {

@@ -1,6 +1,5 @@
 import { listOption, stringOption, UsageError, type CommandContext } from '../command.ts';
 import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
-import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
 
 /**
  * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
@@ -35,7 +34,11 @@ export function parseVars(pairs: string[]): Record<string, string> {
 
 export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | string> {
   const { loadRules, formatLoadErrors, selectRules } = await engine();
-  const { rules, errors } = await loadRules([BUNDLED_RULES_DIR, ...listOption(ctx, 'rules')]);
+  const bundled = await (await import('../../core/node/bundled-rules.ts')).loadBundledRules();
+  const userDirs = listOption(ctx, 'rules');
+  const { rules, errors } = userDirs.length
+    ? await loadRules(userDirs, bundled.rules)
+    : { rules: bundled.rules, errors: bundled.errors };
   if (errors.length > 0) return formatLoadErrors(errors);
   const severities = listOption(ctx, 'severity');
   for (const s of severities)

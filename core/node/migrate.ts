@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CONNECT_TIMEOUT_MS, inTransaction, run } from '../db/pg-client.ts';
 import * as sql from '../db/sql/migrations.ts';
 import type { Queryable } from '../db/types.ts';
+import { MIGRATIONS_DIR } from './paths.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 export const MIN_SERVER_VERSION_NUM = 140000;
 
 export interface MigrationFile {

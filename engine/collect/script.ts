@@ -98,7 +98,19 @@ export function buildCollectScript(
   return `${lines.join('\n')}\n`;
 }
 
-/** Which requested stat patterns a stat output path belongs to. */
-export function statOwners(path: string, patterns: readonly string[]): string[] {
-  return patterns.filter((p) => (isGlob(p) ? globToRegExp(p).test(path) : p === path));
+/**
+ * A matcher telling which requested stat patterns a stat output path belongs to. Globs are compiled once
+ * per scan, not once per output line (a scan stats ~1,000 paths against ~300 patterns).
+ */
+export function statOwners(patterns: readonly string[]): (path: string) => string[] {
+  const exact = new Map<string, string[]>();
+  const globs: Array<{ pattern: string; re: RegExp }> = [];
+  for (const p of patterns) {
+    if (isGlob(p)) globs.push({ pattern: p, re: globToRegExp(p) });
+    else exact.set(p, [...(exact.get(p) ?? []), p]);
+  }
+  return (path) => [
+    ...(exact.get(path) ?? []),
+    ...globs.filter((g) => g.re.test(path)).map((g) => g.pattern),
+  ];
 }

@@ -28,12 +28,12 @@ export function sectionsToFacts(
   for (const s of sections) {
     const { text, truncated } = decodeSection(s.body, capFor(s.key));
     if (s.key === STAT_BATCH) {
-      const patterns = statKeys.map((k) => k.slice(5));
+      const owners = statOwners(statKeys.map((k) => k.slice(5)));
       const acc = new Map<string, string[]>(statKeys.map((k) => [k, []]));
       for (const line of text.split('\n')) {
         const path = line === '' ? undefined : statLinePath(line);
         if (path === undefined) continue;
-        for (const p of statOwners(path, patterns)) acc.get(`stat:${p}`)?.push(line);
+        for (const p of owners(path)) acc.get(`stat:${p}`)?.push(line);
       }
       // stat exits 1 when any path is missing; only "cannot run stat at all" makes the facts unusable.
       const rc = s.rc === 126 || s.rc === 127 || s.rc === null ? s.rc : 0;

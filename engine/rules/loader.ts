@@ -75,10 +75,14 @@ export function parseRuleText(file: string, text: string, parentDir: string | un
 
 /**
  * Loads every `*.yml` under each directory. Later directories add rules or replace earlier ones with
- * the same id (user `--rules DIR` over the bundled corpus). All errors of all files are returned.
+ * the same id (user `--rules DIR` over the bundled corpus, which may come already loaded as `base`).
+ * All errors of all files are returned.
  */
-export async function loadRules(dirs: readonly string[]): Promise<{ rules: Rule[]; errors: RuleLoadError[] }> {
-  const byId = new Map<string, Rule>();
+export async function loadRules(
+  dirs: readonly string[],
+  base: readonly Rule[] = [],
+): Promise<{ rules: Rule[]; errors: RuleLoadError[] }> {
+  const byId = new Map<string, Rule>(base.map((r) => [r.id, r]));
   const errors: RuleLoadError[] = [];
   for (const dir of dirs) {
     let files: string[];

@@ -1,28 +1,41 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCommands } from '../../cli/main.ts';
-import { runCli } from '../helpers/cli.ts';
+import { COMMANDS } from '../../cli/commands/index.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('openwatch CLI', () => {
   it('lists every command in --help and exits 2 without one', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const cmd of await loadCommands()) expect(help.stdout).toContain(cmd.name);
+    for (const cmd of COMMANDS) expect(help.stdout).toContain(cmd.name);
     expect((await runCli([])).code).toBe(2);
   });
 
-  it('gives --help for every subcommand', async () => {
-    const commands = await loadCommands();
-    expect(commands.map((c) => c.name)).toEqual(
+  it('registers every command file, and nothing else', () => {
+    const files = readdirSync(join(ROOT, 'cli', 'commands'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(COMMANDS.map((c) => c.name).sort()).toEqual(files);
+  });
+
+  it('gives --help for every subcommand, listing only its own options', async () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual(
       expect.arrayContaining(['serve', 'migrate', 'check-config', 'version']),
     );
-    for (const cmd of commands) {
-      const res = await runCli([cmd.name, '--help']);
-      expect(res.code, cmd.name).toBe(0);
-      expect(res.stdout).toContain(`Usage: openwatch ${cmd.name}`);
+    for (const entry of COMMANDS) {
+      const cmd = (await entry.load()).default;
+      const res = await runCli([entry.name, '--help']);
+      expect(res.code, entry.name).toBe(0);
+      expect(res.stdout).toContain(`Usage: openwatch ${entry.name}`);
+      const listed = [...res.stdout.matchAll(/^ {2}(?:-\w, )?\s*--([a-z-]+)/gm)].map((m) => m[1]).sort();
+      expect(listed, entry.name).toEqual([...cmd.options.map((o) => o.name), 'help'].sort());
     }
+    // A server address means nothing to commands that do not serve.
+    for (const name of ['migrate', 'audit', 'create-admin', 'check-config', 'runner'])
+      expect((await runCli([name, '--help'])).stdout, name).not.toContain('--listen');
   });
 
   it('rejects unknown commands and options with exit 2', async () => {

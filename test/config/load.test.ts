@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../core/config/load.ts';
+import { ConfigError } from '../../core/config/error.ts';
+import { loadConfig } from '../../core/config/load.ts';
 import { redactConfig, redactDsn } from '../../core/config/redact.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -43,7 +43,7 @@ export function sweepStaleUsers(): void {
 
 let labSeq = 0;
 
-async function addUser(name: string, home: string, sudo: TestUser['sudo']): Promise<TestUser> {
+export async function addUser(name: string, home: string, sudo: TestUser['sudo']): Promise<TestUser> {
   const password = randomBytes(12).toString('base64url');
   mkdirSync(home, { recursive: true, mode: 0o755 });
   await run('useradd', [

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.ts';
 import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
-import { corpusVersion, syncBundledRuleCatalog } from '../../core/node/rule-catalog.ts';
+import { corpusVersion } from '../../core/node/bundled-rules.ts';
+import { syncBundledRuleCatalog } from '../../core/node/rule-catalog.ts';
 import { syncRuleCatalog } from '../../core/results/catalog.ts';
 import { loadRules, type Rule } from '../../engine/index.ts';
 import { startNodeServe } from '../helpers/api-servers.ts';

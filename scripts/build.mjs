@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Builds dist/: the CLI, server and runner as bundled JavaScript (esbuild; dependencies stay in
+// node_modules), the rule corpus compiled and validated into dist/rules.json, and dist/build-info.json
+// with the commit and build time. `--if-stale` skips the build when nothing it reads changed since the
+// last one (npm start and npm test call it that way). The workerd bundle is wrangler's, not this.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const DIST = join(ROOT, 'dist');
+const STAMP = join(DIST, 'build-info.json');
+const INPUTS = ['bin', 'cli', 'core', 'engine', 'functions', 'runner', 'rules', 'scripts', 'package.json'];
+
+/** @param {string} path @returns {number} */
+function newestMtime(path) {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
+  return newest;
+}
+
+function isStale() {
+  const built = statSync(STAMP, { throwIfNoEntry: false });
+  if (!built) return true;
+  return INPUTS.some((p) => newestMtime(join(ROOT, p)) > built.mtimeMs);
+}
+
+function commit() {
+  if (process.env.OPENWATCH_COMMIT) return process.env.OPENWATCH_COMMIT;
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function build() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    // A production install (npm ci --omit=dev) has no esbuild; it runs the build it was shipped with.
+    if (existsSync(STAMP))
+      return console.log('openwatch build: esbuild not installed; keeping the existing dist/');
+    throw new Error('esbuild is not installed: run `npm ci` (with dev dependencies) first');
+  }
+  const started = Date.now();
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['cli/main.ts', 'scripts/compile-rules.ts'],
+    outdir: DIST,
+    outbase: '.',
+    entryNames: '[dir]/[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  execFileSync(process.execPath, [join(DIST, 'scripts', 'compile-rules.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  // Written last: its presence and mtime mark a complete build.
+  writeFileSync(STAMP, JSON.stringify({ commit: commit(), build_time: new Date().toISOString() }) + '\n');
+  console.log(`openwatch build: dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
+await build().catch((err) => {
+  console.error(`openwatch build failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
