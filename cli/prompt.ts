@@ -10,7 +10,7 @@ interface TtyIn extends Readable {
 }
 
 /** Reads one line typed on a terminal without echoing it. Ctrl-C aborts. */
-function readHidden(stdin: TtyIn, stderr: Writable, prompt: string): Promise<string> {
+export function readHidden(stdin: TtyIn, stderr: Writable, prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     stderr.write(prompt);
     let value = '';

@@ -25,6 +25,16 @@ export interface AppOptions {
   waitUntil?: (p: Promise<unknown>) => void;
   maxBodyBytes?: number;
   routes?: AnyRoute[];
+  /** Called once per answered request with the matched route's template (metrics: never the raw path). */
+  observe?: (o: RequestObservation) => void;
+}
+
+export interface RequestObservation {
+  method: string;
+  /** The declared path template (`/api/v1/hosts/:id`), or `unmatched`: raw paths would be unbounded labels. */
+  route: string;
+  status: number;
+  seconds: number;
 }
 
 export interface App {
@@ -42,11 +52,12 @@ export function createApp(options: AppOptions): App {
   const routes = options.routes ?? allRoutes;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const patterns = routes.map((r) => ({ method: r.method, re: toRegExp(r.path) }));
-  type Args = [ctx: { correlationId: string; db: Db; clientIp: string }];
+  type Args = [ctx: { correlationId: string; db: Db; clientIp: string; route?: string }];
   const router = Router<IRequest, Args>();
 
   for (const route of routes) {
     router[route.method.toLowerCase() as Lowercase<Method>](route.path, async (req: IRequest, rctx) => {
+      rctx.route = route.path;
       const log = options.services.log.child({ correlation_id: rctx.correlationId });
       let principal: Principal | undefined;
       if (route.permission !== 'public') {
@@ -101,14 +112,11 @@ export function createApp(options: AppOptions): App {
       const given = request.headers.get('x-correlation-id');
       const correlationId = given && CORRELATION_ID.test(given) ? given : crypto.randomUUID();
       const handle = options.openDb();
+      const rctx: Args[0] = { correlationId, db: handle.db, clientIp: info?.clientIp ?? 'unknown' };
       let response: Response;
       try {
         response =
-          ((await router.fetch(request, {
-            correlationId,
-            db: handle.db,
-            clientIp: info?.clientIp ?? 'unknown',
-          })) as Response | undefined) ?? unmatched(request, correlationId);
+          ((await router.fetch(request, rctx)) as Response | undefined) ?? unmatched(request, correlationId);
       } catch (err) {
         if (err instanceof ApiError) {
           response = errorResponse(err, correlationId);
@@ -132,6 +140,12 @@ export function createApp(options: AppOptions): App {
         path: url.pathname,
         status: response.status,
         duration_ms: Date.now() - started,
+      });
+      options.observe?.({
+        method: request.method,
+        route: rctx.route ?? 'unmatched',
+        status: response.status,
+        seconds: (Date.now() - started) / 1000,
       });
       return response;
     },

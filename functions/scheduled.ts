@@ -3,16 +3,21 @@ import type { Db } from '../core/db/types.ts';
 import type { Logger } from '../core/log.ts';
 import { scheduleHostJobs } from '../core/schedule/host-jobs.ts';
 import { scheduleScans } from '../core/schedule/scans.ts';
+import { runHousekeeping } from '../core/housekeeping/prune.ts';
+import type { Housekeeping } from '../core/housekeeping/settings.ts';
 
 /** What the periodic work needs from its runtime: a database and the key that signs jobs. */
 export interface ScheduledDeps {
   db: Db;
   jobKey: () => Promise<JobKey>;
+  /** Retention for pruning; the defaults when absent. */
+  housekeeping?: Housekeeping;
 }
 
 /**
  * The periodic work both runtimes trigger: workerd's cron calls it from `scheduled`, Node's `serve` from a
- * timer. It enqueues the scans, discovery and liveness checks that are due (docs/schedules.md).
+ * timer. It enqueues the scans, discovery and liveness checks that are due (docs/schedules.md) and prunes
+ * what outlived its retention (docs/operations/housekeeping.md).
  */
 export async function runScheduled(
   log: Logger,
@@ -26,6 +31,7 @@ export async function runScheduled(
     ['scan', () => scheduleScans(deps.db, jobKey, log)],
     ['discovery', () => scheduleHostJobs(deps.db, jobKey, log, 'discovery')],
     ['liveness', () => scheduleHostJobs(deps.db, jobKey, log, 'liveness')],
+    ['housekeeping', () => runHousekeeping(deps.db, log, deps.housekeeping)],
   ];
   // One area failing (e.g. a database hiccup) does not stop the others.
   for (const [area, run] of areas) {

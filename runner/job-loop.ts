@@ -36,6 +36,8 @@ export interface JobLoopOptions {
   handlers: Record<string, JobHandler>;
   jobKey: JobKey;
   log: Logger;
+  /** Called when a failed attempt is queued again (the retries metric). */
+  onRetry?: (kind: string) => void;
 }
 
 export interface JobLoop {
@@ -82,6 +84,7 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
     }
     const retryable = !(err instanceof PermanentJobError);
     const state = await jobs.failJob(options.db, options.workerId, job.id, errorText(err), retryable);
+    if (state === 'queued') options.onRetry?.(job.kind);
     log.warn('job failed', {
       job_id: job.id,
       kind: job.kind,

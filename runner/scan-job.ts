@@ -8,6 +8,7 @@ import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
+import type { Metrics } from '../core/node/metrics/registry.ts';
 
 export type { HostKeyStore } from './connect-host.ts';
 
@@ -38,6 +39,7 @@ export interface ScanJobDeps {
   scanTimeoutMs: number;
   /** The shared filesystem walk: inline (default), separate, or skip (its rules become not_assessable). */
   traversal: TraversalMode;
+  metrics?: Pick<Metrics, 'scanFinished' | 'sshFailure'>;
 }
 
 /**
@@ -54,6 +56,8 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
       throw new PermanentJobError('the scan does not exist for this host');
     if (!(await scans.markScanRunning(deps.db, scanId))) return;
     const log = deps.log.child({ scan_id: scanId, host_id: hostId });
+    const started = performance.now();
+    const elapsed = () => (performance.now() - started) / 1000;
     let opened: { transport: Transport; close: () => Promise<void> } | undefined;
     try {
       opened = await connectHost(deps, hostId, signal);
@@ -68,6 +72,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
       });
       const outcome = await applyScanResults(deps.db, { scanId, hostId, report, completedAt: new Date() });
       log.info('scan completed', { rules: outcome.results, transactions: outcome.transactions });
+      deps.metrics?.scanFinished('completed', elapsed());
     } catch (err) {
       const failure =
         err instanceof HostJobFailure
@@ -76,7 +81,11 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             ? new HostJobFailure(err.code, err.message, PERMANENT.has(err.code))
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
-      if (last) await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
+      if (failure.code !== 'runtime_error') deps.metrics?.sshFailure(failure.code);
+      if (last) {
+        await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
+        deps.metrics?.scanFinished('failed', elapsed());
+      }
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });
       throw failure.permanent ? new PermanentJobError(failure.message) : failure;
     } finally {

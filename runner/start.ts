@@ -11,6 +11,7 @@ import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
 import { scanJobHandler } from './scan-job.ts';
 import { loadBundledRules } from '../core/node/bundled-rules.ts';
+import type { Metrics } from '../core/node/metrics/registry.ts';
 
 const SECOND = 1000;
 
@@ -29,6 +30,7 @@ export interface RunnerOptions {
   rulesDirs?: string[];
   /** Scan the `local` host (this machine) without SSH; off unless the config or development mode says so. */
   allowLocalTransport?: boolean;
+  metrics?: Pick<Metrics, 'scanFinished' | 'sshFailure' | 'jobRetried'>;
 }
 
 /** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
@@ -59,6 +61,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
     ...(o.leaseSeconds !== undefined ? { leaseSeconds: o.leaseSeconds } : {}),
     jobKey: await o.keys.jobKey(),
     log,
+    ...(o.metrics ? { onRetry: o.metrics.jobRetried } : {}),
     handlers: {
       [SCAN_JOB]: scanJobHandler({
         db: o.db,
@@ -70,6 +73,7 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         allowLocalTransport,
         scanTimeoutMs: 300 * SECOND,
         traversal: o.traversal ?? 'inline',
+        ...(o.metrics ? { metrics: o.metrics } : {}),
       }),
       [DISCOVERY_JOB]: discoveryJobHandler({
         db: o.db,

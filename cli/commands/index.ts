@@ -63,6 +63,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./setup-link.ts'),
   },
   {
+    name: 'backup',
+    summary: 'Write a backup archive (database + keys, secrets sealed), or `backup verify ARCHIVE`',
+    load: () => import('./backup.ts'),
+  },
+  {
+    name: 'restore',
+    summary: 'Restore a backup archive into the configured database and put its files back',
+    load: () => import('./restore.ts'),
+  },
+  {
     name: 'version',
     summary: 'Print the OpenWatch version, commit and build time',
     load: () => import('./version.ts'),

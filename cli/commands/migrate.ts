@@ -25,10 +25,11 @@ export default defineCommand({
         const st = await migrationStatus(db.dsn);
         for (const a of st.applied) ctx.stdout.write(`applied  ${label(a)}  ${a.applied_at.toISOString()}\n`);
         for (const p of st.pending) ctx.stdout.write(`pending  ${label(p)}\n`);
+        for (const u of st.unknown) ctx.stdout.write(`NEWER    ${label(u)} (not known to this binary)\n`);
         for (const m of st.modified)
           ctx.stdout.write(`MODIFIED ${label(m)} (file changed after it was applied)\n`);
         ctx.stdout.write(`${st.applied.length} applied, ${st.pending.length} pending\n`);
-        return st.modified.length > 0 ? 1 : 0;
+        return st.modified.length + st.unknown.length > 0 ? 1 : 0;
       }
       const applied = await migrate(db.dsn);
       if (applied.length === 0) ctx.stdout.write('nothing to migrate: the schema is current\n');

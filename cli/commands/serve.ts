@@ -7,9 +7,11 @@ import { UI_DIR } from '../../core/node/paths.ts';
 import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
 import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
-import { migrate } from '../../core/node/migrate.ts';
+import { assertSchemaCurrent, migrate } from '../../core/node/migrate.ts';
 import { createApp } from '../../functions/app.ts';
 import { staticHandler } from '../../functions/node/static.ts';
+import { certificateExpirySeconds } from '../../functions/node/tls.ts';
+import { processMetrics } from '../metrics.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
 import {
@@ -130,6 +132,8 @@ export default defineCommand({
         const applied = await migrate(database.dsn);
         if (applied.length > 0) log.info('migrations applied', { count: applied.length });
       }
+      // Refuses a schema older or newer than this binary's before anything reads it.
+      await assertSchemaCurrent(database.dsn);
       const db = poolDb(database.dsn, {
         max: config.database.max_connections,
         applicationName: 'openwatch-serve',
@@ -142,6 +146,11 @@ export default defineCommand({
         jwtPrivateKeyFile: files.jwtPrivateKey,
         credentialKeyFile: files.credentialKeyFile,
       });
+      const { metrics, handler: metricsHandler } = processMetrics(
+        config,
+        { db, pool: db.pool, certificateExpiry: () => certificateExpirySeconds(files.tlsCert) },
+        log,
+      );
       const app = createApp({
         services: {
           runtime: 'node',
@@ -153,6 +162,7 @@ export default defineCommand({
         },
         openDb: () => ({ db, release: async () => undefined }),
         maxBodyBytes: config.server.max_body_bytes,
+        observe: (o) => metrics.httpRequest(o.method, o.route, o.status, o.seconds),
       });
       const server = await startServer({
         app,
@@ -162,9 +172,12 @@ export default defineCommand({
         ...(httpListen ? { httpListen } : {}),
         maxBodyBytes: config.server.max_body_bytes,
         staticFiles: staticHandler(config.server.static_dir ?? UI_DIR),
+        metrics: metricsHandler,
       });
       stops.unshift(() => server.close());
-      stops.unshift(startTimer(log, { db, jobKey: () => identity.jobKey() }));
+      stops.unshift(
+        startTimer(log, { db, jobKey: () => identity.jobKey(), housekeeping: config.housekeeping }),
+      );
       if (runner) {
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
@@ -174,6 +187,7 @@ export default defineCommand({
           dsn: database.dsn,
           keys: identity,
           log,
+          metrics,
           ...runner,
           allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
         });

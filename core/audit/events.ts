@@ -67,6 +67,9 @@ export const AUDIT_EVENTS = {
   'setup.admin_created':
     'The first administrator was created through the one-time setup link; the link is spent',
   'setup.token_rejected': 'A first-run setup attempt was refused: unknown, used, replaced or expired token',
+  'system.backup.created': 'openwatch backup wrote an archive (its path, schema version and row counts)',
+  'system.backup.restored':
+    'openwatch restore loaded an archive into this database (the archive, its creation time, migrations applied)',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

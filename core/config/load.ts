@@ -9,7 +9,6 @@ export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
 type Sources = Map<string, string>;
 type Raw = Record<string, Record<string, unknown>>;
 
-
 export interface ConfigFlags {
   config?: string;
   listen?: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { housekeepingShape } from '../housekeeping/settings.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -104,6 +105,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * File holding the bearer token Prometheus sends (at least 16 characters). Without it /metrics is
+         * served to loopback clients only.
+         */
+        token_file: z.string().min(1).optional(),
+        /** Where `openwatch runner` serves /metrics over plain HTTP; off when unset. */
+        runner_listen: listenAddress.optional(),
+      })
+      .strict()
+      .prefault({}),
+    housekeeping: z.object(housekeepingShape).strict().prefault({}),
   })
   .strict();
 

@@ -21,13 +21,18 @@ export interface MigrationStatus {
   pending: MigrationFile[];
   /** Applied migrations whose file has changed since: applied migrations are never edited. */
   modified: MigrationFile[];
+  /** Applied migrations this binary has no file for: the database was migrated by a newer release. */
+  unknown: sql.AppliedMigration[];
 }
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-/** `0001_name.sql` files, in id order; a gap or duplicate id is an error. */
+/**
+ * `0001_name.sql` files, in id order; a duplicate id is an error. Gaps are allowed: numbers are handed out
+ * to parallel branches ahead of time, so a branch may hold 0011 before 0009 and 0010 exist.
+ */
 export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -38,8 +43,9 @@ export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
     if (!m?.[1] || !m[2])
       throw new MigrationError(`${join(dir, f)}: migration files are named NNNN_name.sql`);
     const id = Number(m[1]);
-    if (id !== out.length + 1)
-      throw new MigrationError(`${join(dir, f)}: expected migration id ${out.length + 1}`);
+    const previous = out.at(-1);
+    if (id === 0 || (previous && id === previous.id))
+      throw new MigrationError(`${join(dir, f)}: duplicate or zero migration id ${m[1]}`);
     const text = readFileSync(join(dir, f), 'utf8');
     out.push({ id, name: m[2], sql: text, checksum: createHash('sha256').update(text).digest('hex') });
   }
@@ -71,8 +77,10 @@ async function checkServerVersion(db: Queryable): Promise<void> {
 
 function compare(applied: sql.AppliedMigration[], files: MigrationFile[]): MigrationStatus {
   const byId = new Map(applied.map((a) => [a.id, a]));
+  const known = new Set(files.map((f) => f.id));
   return {
     applied,
+    unknown: applied.filter((a) => !known.has(a.id)),
     pending: files.filter((f) => !byId.has(f.id)),
     modified: files.filter((f) => {
       const a = byId.get(f.id);
@@ -102,6 +110,7 @@ export async function migrate(dsn: string, dir = MIGRATIONS_DIR): Promise<Migrat
     try {
       await sql.ensureMigrationsTable(db);
       const status = compare(await sql.appliedMigrations(db), files);
+      if (status.unknown.length > 0) throw new MigrationError(newerMessage(status, files));
       if (status.modified.length > 0) {
         const names = status.modified.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`).join(', ');
         throw new MigrationError(`applied migrations were edited after being applied: ${names}`);
@@ -117,4 +126,35 @@ export async function migrate(dsn: string, dir = MIGRATIONS_DIR): Promise<Migrat
       await sql.unlockMigrations(db).catch(() => undefined);
     }
   });
+}
+
+/** The schema version of a set of files or applied migrations: the newest id, 0 for none. */
+export function schemaVersionOf(items: readonly { id: number }[]): number {
+  return items.reduce((max, m) => Math.max(max, m.id), 0);
+}
+
+function newerMessage(status: MigrationStatus, files: MigrationFile[]): string {
+  const names = status.unknown.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`).join(', ');
+  return (
+    `the database schema (version ${schemaVersionOf(status.applied)}) is newer than this binary ` +
+    `(schema version ${schemaVersionOf(files)}): it has ${names}. Run the release that migrated it, ` +
+    `or restore the backup taken before the upgrade (docs/operations/upgrade.md)`
+  );
+}
+
+/**
+ * Refuses a database whose schema is not exactly the one this binary was built for: older (pending
+ * migrations: run `openwatch migrate`) or newer (a later release migrated it). Both versions are named.
+ */
+export async function assertSchemaCurrent(dsn: string, dir = MIGRATIONS_DIR): Promise<void> {
+  const files = readMigrationFiles(dir);
+  const status = await migrationStatus(dsn, dir);
+  if (status.unknown.length > 0) throw new MigrationError(newerMessage(status, files));
+  if (status.pending.length > 0) {
+    throw new MigrationError(
+      `the database schema (version ${schemaVersionOf(status.applied)}) is older than this binary ` +
+        `(schema version ${schemaVersionOf(files)}): ${status.pending.length} migrations are pending. ` +
+        'Take a backup (openwatch backup), then run openwatch migrate',
+    );
+  }
 }

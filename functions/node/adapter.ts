@@ -13,6 +13,8 @@ export interface AdapterOptions {
   log: Logger;
   /** Serves non-API paths (the UI); undefined falls through to the API's 404. */
   staticFiles?: (request: Request) => Response | undefined;
+  /** Answers GET /metrics (Node only: prom-client), with its own access rule. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 const API_PREFIXES = ['/api/', '/health/'];
@@ -80,6 +82,11 @@ export function clientAddress(req: IncomingMessage): string {
 /** The Node request listener: static UI files, else the API app. */
 export function nodeListener(options: AdapterOptions, scheme: 'http' | 'https') {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const metrics = options.metrics;
+    if (metrics && req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+      void metrics(req, res);
+      return;
+    }
     void (async () => {
       let response: Response;
       try {

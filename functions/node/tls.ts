@@ -1,4 +1,5 @@
 import { readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { Logger } from '../../core/log.ts';
 
@@ -48,5 +49,14 @@ function stamp(files: TlsFiles): string {
     return `${c.mtimeMs}:${c.size}:${k.mtimeMs}:${k.size}`;
   } catch {
     return 'missing';
+  }
+}
+
+/** When the certificate in `file` expires, in seconds since the epoch (the expiry metric); undefined if unreadable. */
+export function certificateExpirySeconds(file: string): number | undefined {
+  try {
+    return Date.parse(new X509Certificate(readFileSync(file)).validTo) / 1000;
+  } catch {
+    return undefined;
   }
 }
