@@ -36,7 +36,7 @@ describe('openwatch CLI', () => {
     // A server address means nothing to commands that do not serve.
     for (const name of ['migrate', 'audit', 'create-admin', 'check-config', 'runner'])
       expect((await runCli([name, '--help'])).stdout, name).not.toContain('--listen');
-  });
+  }, 180_000);
 
   it('rejects unknown commands and options with exit 2', async () => {
     const unknown = await runCli(['frobnicate']);
