@@ -1,9 +1,10 @@
 import { Router, type IRequest } from 'itty-router';
 import type { Db } from '../core/db/types.ts';
+import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authorize } from './auth/authorize.ts';
 import type { Principal } from './auth/principal.ts';
-import { ApiError, errorResponse } from './http/errors.ts';
+import { ApiError, databaseUnavailable, errorResponse } from './http/errors.ts';
 import { securityHeaders, withHeaders } from './http/headers.ts';
 import type { AnyRoute, AppServices, Method, RequestInfo } from './http/route.ts';
 import { parsePart, readJsonBody } from './http/validate.ts';
@@ -112,6 +113,12 @@ export function createApp(options: AppOptions): App {
       } catch (err) {
         if (err instanceof ApiError) {
           response = errorResponse(err, correlationId);
+        } else if (err instanceof DatabaseUnavailable) {
+          options.services.log.warn('database unavailable', {
+            correlation_id: correlationId,
+            err: err.cause,
+          });
+          response = errorResponse(databaseUnavailable(), correlationId);
         } else {
           options.services.log.error('unhandled error', { correlation_id: correlationId, err });
           response = errorResponse(

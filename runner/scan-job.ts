@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Keyring } from '../core/crypto/envelope.ts';
 import * as scans from '../core/db/sql/scans.ts';
 import type { Db } from '../core/db/types.ts';
+import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
 import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
+import { whenDatabaseBack } from './db-wait.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
 
 export type { HostKeyStore } from './connect-host.ts';
@@ -59,9 +61,18 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
         timeoutMs: deps.scanTimeoutMs,
         signal,
       });
-      const outcome = await applyScanResults(deps.db, { scanId, hostId, report, completedAt: new Date() });
+      const completedAt = new Date();
+      const outcome = await whenDatabaseBack(
+        'scan results',
+        () => applyScanResults(deps.db, { scanId, hostId, report, completedAt }),
+        signal,
+        log,
+      );
       log.info('scan completed', { rules: outcome.results, transactions: outcome.transactions });
     } catch (err) {
+      // Not the host's fault, and the scan row cannot be written now: the job outcome is recorded when
+      // the database is back (or the job is reclaimed), and the scan runs again.
+      if (err instanceof DatabaseUnavailable) throw err;
       const failure =
         err instanceof HostJobFailure
           ? err
