@@ -6,6 +6,7 @@ import { authorize } from './auth/authorize.ts';
 import type { Principal } from './auth/principal.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './http/errors.ts';
 import { securityHeaders, withHeaders } from './http/headers.ts';
+import { assertCleanHeaders } from './http/hygiene.ts';
 import type { AnyRoute, AppServices, Method, RequestInfo } from './http/route.ts';
 import { parsePart, readJsonBody } from './http/validate.ts';
 import { routes as allRoutes } from './routes/index.ts';
@@ -39,6 +40,24 @@ function toRegExp(path: string): RegExp {
   return new RegExp(`^${body}/?$`);
 }
 
+/** The JSON body, validated; a refusal (400) lets the route record it first (a failed sign-in). */
+async function parseBody(
+  route: AnyRoute,
+  req: IRequest,
+  maxBody: number,
+  rctx: { db: Db; clientIp: string },
+): Promise<unknown> {
+  if (!route.body) return undefined;
+  const raw = await readJsonBody(req, maxBody);
+  try {
+    return parsePart(route.body, raw, 'body');
+  } catch (err) {
+    if (err instanceof ApiError && route.onRejectedInput)
+      await route.onRejectedInput({ db: rctx.db, clientIp: rctx.clientIp, body: raw, issues: err.details });
+    throw err;
+  }
+}
+
 export function createApp(options: AppOptions): App {
   const routes = options.routes ?? allRoutes;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -50,6 +69,7 @@ export function createApp(options: AppOptions): App {
     router[route.method.toLowerCase() as Lowercase<Method>](route.path, async (req: IRequest, rctx) => {
       const log = options.services.log.child({ correlation_id: rctx.correlationId });
       let principal: Principal | undefined;
+      assertCleanHeaders(req.headers);
       if (route.permission !== 'public') {
         // Authentication and the permission check come before any validation, so an unauthorised
         // caller learns nothing from validation errors.
@@ -62,9 +82,7 @@ export function createApp(options: AppOptions): App {
       }
       const params = parsePart(route.params, req.params, 'params');
       const query = parsePart(route.query, req.query, 'query');
-      const body = route.body
-        ? parsePart(route.body, await readJsonBody(req as Request, maxBody), 'body')
-        : undefined;
+      const body = await parseBody(route, req, maxBody, rctx);
       return route.handler({
         request: req,
         params,
