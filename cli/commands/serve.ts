@@ -13,6 +13,7 @@ import { staticHandler } from '../../functions/node/static.ts';
 import { startServer } from '../../functions/node/server.ts';
 import { runScheduled, type ScheduledDeps } from '../../functions/scheduled.ts';
 import { RUNNER_SHUTDOWN_DEADLINE_MS, runnerOptions, runnerSettings } from '../runner-options.ts';
+import { auditHeadFile, startAuditAnchor } from '../audit-anchor.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
@@ -159,6 +160,7 @@ export default defineCommand({
       });
       stops.unshift(() => server.close());
       stops.unshift(startTimer(log, { db, jobKey: () => identity.jobKey() }));
+      stops.unshift(startAuditAnchor(auditHeadFile(config), files.credentialKeyFile, db, log));
       if (runner) {
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
