@@ -149,7 +149,13 @@ export function createApp(options: AppOptions): App {
         if (waitUntil) waitUntil(done);
         else await done;
       }
-      response = withHeaders(response, { ...securityHeaders('api'), 'x-correlation-id': correlationId });
+      response = withHeaders(response, {
+        ...securityHeaders('api'),
+        // API answers are per caller (and often per principal): no shared or browser cache may keep one
+        // unless the route said otherwise.
+        ...(response.headers.has('cache-control') ? {} : { 'cache-control': 'no-store' }),
+        'x-correlation-id': correlationId,
+      });
       const url = new URL(request.url);
       options.services.log.info('request', {
         correlation_id: correlationId,
