@@ -9,6 +9,7 @@ import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
 import { whenDatabaseBack } from './db-wait.ts';
+import { observeLiveness } from './observe-liveness.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
 
 export type { HostKeyStore } from './connect-host.ts';
@@ -81,6 +82,9 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
       if (last) await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
+      else await scans.recordScanAttemptFailure(deps.db, scanId, failure.code, failure.message);
+      // A scan that could not reach the host is also a liveness observation: the band shows it as down.
+      if (failure.code === 'unreachable') await observeLiveness(deps.db, hostId, 'down', failure.message);
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });
       throw failure.permanent ? new PermanentJobError(failure.message) : failure;
     } finally {

@@ -20,6 +20,10 @@ export interface ScanRow {
   not_assessable: number | null;
   error_code: string | null;
   error_message: string | null;
+  /** From the scan's job: attempts started so far, the limit, and when the next one is due (retrying). */
+  attempts: number | null;
+  max_attempts: number | null;
+  next_attempt_at: Date | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -27,7 +31,11 @@ export interface ScanRow {
 
 const COLUMNS = `id, host_id, requested_by, source, status, job_id::text as job_id, rule_ids, idempotency_key,
   total, pass, fail, error, not_applicable, not_assessable, error_code, error_message, created_at,
-  started_at, finished_at`;
+  started_at, finished_at,
+  (select j.attempts from jobs j where j.id = scans.job_id) as attempts,
+  (select j.max_attempts from jobs j where j.id = scans.job_id) as max_attempts,
+  (select j.run_at from jobs j
+    where j.id = scans.job_id and j.state = 'queued' and j.attempts > 0) as next_attempt_at`;
 
 export interface NewScan {
   hostId: string;
@@ -96,6 +104,23 @@ export async function markScanFailed(
 ): Promise<void> {
   await db.query(
     `update scans set status = 'failed', error_code = $2, error_message = left($3, 2000), finished_at = now()
+      where id = $1 and status in ('queued', 'running')`,
+    [id, code, message],
+  );
+}
+
+/**
+ * One attempt failed and a retry follows: the scan shows what went wrong (kind and message) while it waits,
+ * instead of `error: null`; the last attempt's failure stays as the scan's final error.
+ */
+export async function recordScanAttemptFailure(
+  db: Queryable,
+  id: string,
+  code: string,
+  message: string,
+): Promise<void> {
+  await db.query(
+    `update scans set error_code = $2, error_message = left($3, 2000)
       where id = $1 and status in ('queued', 'running')`,
     [id, code, message],
   );
