@@ -81,8 +81,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             ? new HostJobFailure(err.code, err.message, PERMANENT.has(err.code))
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
-      if (last) await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
-      else await scans.recordScanAttemptFailure(deps.db, scanId, failure.code, failure.message);
+      await scans.markScanFailed(deps.db, scanId, failure.code, failure.message, last);
       // A scan that could not reach the host is also a liveness observation: the band shows it as down.
       if (failure.code === 'unreachable') await observeLiveness(deps.db, hostId, 'down', failure.message);
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });

@@ -96,33 +96,23 @@ export async function markScanRunning(db: Queryable, id: string): Promise<boolea
   return rowCount === 1;
 }
 
+/**
+ * An attempt failed: its kind and message go on the scan. On the last attempt (`final`) the scan ends as
+ * failed; otherwise it keeps its status while the retry waits, so it never shows `error: null` meanwhile.
+ */
 export async function markScanFailed(
   db: Queryable,
   id: string,
   code: string,
   message: string,
+  final = true,
 ): Promise<void> {
   await db.query(
-    `update scans set status = 'failed', error_code = $2, error_message = left($3, 2000), finished_at = now()
+    `update scans set error_code = $2, error_message = left($3, 2000),
+            status = case when $4 then 'failed' else status end,
+            finished_at = case when $4 then now() else finished_at end
       where id = $1 and status in ('queued', 'running')`,
-    [id, code, message],
-  );
-}
-
-/**
- * One attempt failed and a retry follows: the scan shows what went wrong (kind and message) while it waits,
- * instead of `error: null`; the last attempt's failure stays as the scan's final error.
- */
-export async function recordScanAttemptFailure(
-  db: Queryable,
-  id: string,
-  code: string,
-  message: string,
-): Promise<void> {
-  await db.query(
-    `update scans set error_code = $2, error_message = left($3, 2000)
-      where id = $1 and status in ('queued', 'running')`,
-    [id, code, message],
+    [id, code, message, final],
   );
 }
 
