@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createLogger } from '../../core/log.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../core/node/embedded-pg.ts';
 import { migrate } from '../../core/node/migrate.ts';
@@ -38,8 +39,9 @@ export async function ownedPostgres(): Promise<OwnedPostgres> {
     },
     destroy: async () => {
       await server.stop();
-      // Under root the cluster may live outside dataDir (see clusterDir), so remove it by its own path.
-      rmSync(server.dir, { recursive: true, force: true });
+      // Under root the cluster may live outside dataDir, in a directory of its own (see clusterDir).
+      const own = server.dir.startsWith(dataDir) ? server.dir : dirname(server.dir);
+      rmSync(own, { recursive: true, force: true });
     },
   };
 }
