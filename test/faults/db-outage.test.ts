@@ -6,9 +6,13 @@ import * as jobs from '../../core/db/sql/jobs.ts';
 import type { Db } from '../../core/db/types.ts';
 import { createLogger } from '../../core/log.ts';
 import { startJobLoop, type JobLoop } from '../../runner/job-loop.ts';
+import { startRunner } from '../../runner/start.ts';
 import { loginAs, seedUser, testApp, type TestApp } from '../helpers/auth.ts';
 import { waitFor } from '../helpers/net.ts';
 import { ownedPostgres, type OwnedPostgres } from '../helpers/owned-pg.ts';
+import { SshLab } from '../helpers/sshd.ts';
+
+const OUTAGE_MS = 10_000;
 
 const quiet = createLogger({ level: 'error', format: 'json', write: () => undefined });
 
@@ -138,4 +142,87 @@ describe('a PostgreSQL outage', () => {
       await loop?.stop(5_000);
     }
   }, 120_000);
+
+  it('a scan running through a 10 s outage is written once, by its first attempt, and the queue drains', async () => {
+    const lab = await SshLab.create();
+    let runner: JobLoop | undefined;
+    try {
+      const host = await lab.startHost();
+      const call = async <T>(method: string, path: string, body?: unknown) => {
+        const res = await t.call(method, path, { token: access, ...(body !== undefined ? { body } : {}) });
+        return (await res.json()) as T;
+      };
+      const cred = await call<{ id: string }>('POST', '/api/v1/credentials', {
+        name: 'outage-scanner',
+        username: lab.users.sudoNopasswd.name,
+        auth_method: 'key',
+        private_key: lab.keys.clientKey,
+      });
+      const h = await call<{ id: string }>('POST', '/api/v1/hosts', {
+        hostname: 'outage-1',
+        address: host.address,
+        port: host.port,
+        credential_id: cred.id,
+      });
+      runner = await startRunner({
+        db,
+        dsn: server.dsn,
+        keys: t.identity,
+        log: quiet,
+        concurrency: 2,
+        pollIntervalMs: 200,
+      });
+      const scan = await call<{ id: string }>('POST', `/api/v1/hosts/${h.id}/scans`, {});
+      const scanStatus = async () =>
+        (await db.query<{ status: string }>('select status from scans where id = $1', [scan.id])).rows[0]
+          ?.status;
+      await waitFor(
+        async () => ((await scanStatus()) === 'running' ? true : undefined),
+        30_000,
+        'the scan to start',
+      );
+      // Connected (the key is pinned on first use, the last database read before collection); the
+      // filesystem walk (inline) then keeps the scan busy for seconds, and the outage falls inside it.
+      await waitFor(
+        async () =>
+          (await db.query(`select 1 from host_keys where host_id = $1 and status = 'pinned'`, [h.id]))
+            .rowCount > 0
+            ? true
+            : undefined,
+        30_000,
+        'the scan to connect',
+      );
+      await server.stop();
+      await new Promise((r) => setTimeout(r, OUTAGE_MS));
+      await server.start();
+      await waitFor(
+        async () => ((await scanStatus().catch(() => undefined)) === 'completed' ? true : undefined),
+        120_000,
+        'the scan to complete after the outage',
+      );
+      const job = await db.query<{ state: string; attempts: number }>(
+        'select state, attempts from jobs where id = (select job_id from scans where id = $1)',
+        [scan.id],
+      );
+      expect(job.rows[0]).toEqual({ state: 'succeeded', attempts: 1 });
+      const written = await db.query<{ results: number; total: number; tx: number; tx_rules: number }>(
+        `select (select count(*)::int from scan_results where scan_id = $1) as results,
+                (select total from scans where id = $1) as total,
+                (select count(*)::int from transactions where scan_id = $1) as tx,
+                (select count(distinct rule_id)::int from transactions where scan_id = $1) as tx_rules`,
+        [scan.id],
+      );
+      const w = written.rows[0];
+      expect(w?.results).toBe(w?.total);
+      expect(w?.total).toBeGreaterThan(300);
+      expect(w?.tx).toBe(w?.tx_rules);
+      const queued = await db.query<{ n: number }>(
+        `select count(*)::int as n from jobs where state in ('queued', 'running')`,
+      );
+      expect(queued.rows[0]?.n).toBe(0);
+    } finally {
+      await runner?.stop(5_000);
+      await lab.cleanup();
+    }
+  }, 240_000);
 });
