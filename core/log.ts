@@ -20,19 +20,26 @@ export function redactText(text: string): string {
   return text.replace(URL_PASSWORD, '$1REDACTED@').replace(BEARER, '$1 REDACTED');
 }
 
+/** Names of identifiers (`credential_id`, `token_ids`): their values are ids, never secrets. */
+const IDENTIFIER_FIELD = /(^|_)ids?$/i;
+
+function secretField(name: string): boolean {
+  return SECRET_FIELD.test(name) && !IDENTIFIER_FIELD.test(name);
+}
+
 /**
- * Redaction happens here, at the logger, so no call site can forget it: fields whose name looks secret
- * are replaced, and strings are scrubbed of URL passwords and bearer tokens.
+ * Redaction happens here, at the logger, so no call site can forget it. Under a secret-looking name
+ * (not an identifier) every *string* is replaced, at any depth: secrets are text, so a count
+ * (`api_tokens_revoked: 3`), a flag or an id under such a name stays visible. Everywhere, strings are
+ * scrubbed of URL passwords and bearer tokens.
  */
-export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactText(value);
+export function redact(value: unknown, depth = 0, secret = false): unknown {
+  if (typeof value === 'string') return secret ? 'REDACTED' : redactText(value);
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, secret));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? 'REDACTED' : redact(v, depth + 1);
-  }
+  for (const [k, v] of Object.entries(value)) out[k] = redact(v, depth + 1, secret || secretField(k));
   return out;
 }
 

@@ -1,10 +1,12 @@
 import { Router, type IRequest } from 'itty-router';
 import type { Db } from '../core/db/types.ts';
+import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { authorize } from './auth/authorize.ts';
 import type { Principal } from './auth/principal.ts';
-import { ApiError, errorResponse } from './http/errors.ts';
+import { ApiError, databaseUnavailable, errorResponse } from './http/errors.ts';
 import { securityHeaders, withHeaders } from './http/headers.ts';
+import { assertCleanHeaders } from './http/hygiene.ts';
 import type { AnyRoute, AppServices, Method, RequestInfo } from './http/route.ts';
 import { parsePart, readJsonBody } from './http/validate.ts';
 import { routes as allRoutes } from './routes/index.ts';
@@ -48,6 +50,24 @@ function toRegExp(path: string): RegExp {
   return new RegExp(`^${body}/?$`);
 }
 
+/** The JSON body, validated; a refusal (400) lets the route record it first (a failed sign-in). */
+async function parseBody(
+  route: AnyRoute,
+  req: IRequest,
+  maxBody: number,
+  rctx: { db: Db; clientIp: string },
+): Promise<unknown> {
+  if (!route.body) return undefined;
+  const raw = await readJsonBody(req, maxBody);
+  try {
+    return parsePart(route.body, raw, 'body');
+  } catch (err) {
+    if (err instanceof ApiError && route.onRejectedInput)
+      await route.onRejectedInput({ db: rctx.db, clientIp: rctx.clientIp, body: raw, issues: err.details });
+    throw err;
+  }
+}
+
 export function createApp(options: AppOptions): App {
   const routes = options.routes ?? allRoutes;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -60,6 +80,7 @@ export function createApp(options: AppOptions): App {
       rctx.route = route.path;
       const log = options.services.log.child({ correlation_id: rctx.correlationId });
       let principal: Principal | undefined;
+      assertCleanHeaders(req.headers);
       if (route.permission !== 'public') {
         // Authentication and the permission check come before any validation, so an unauthorised
         // caller learns nothing from validation errors.
@@ -72,9 +93,7 @@ export function createApp(options: AppOptions): App {
       }
       const params = parsePart(route.params, req.params, 'params');
       const query = parsePart(route.query, req.query, 'query');
-      const body = route.body
-        ? parsePart(route.body, await readJsonBody(req as Request, maxBody), 'body')
-        : undefined;
+      const body = await parseBody(route, req, maxBody, rctx);
       return route.handler({
         request: req,
         params,
@@ -120,6 +139,12 @@ export function createApp(options: AppOptions): App {
       } catch (err) {
         if (err instanceof ApiError) {
           response = errorResponse(err, correlationId);
+        } else if (err instanceof DatabaseUnavailable) {
+          options.services.log.warn('database unavailable', {
+            correlation_id: correlationId,
+            err: err.cause,
+          });
+          response = errorResponse(databaseUnavailable(), correlationId);
         } else {
           options.services.log.error('unhandled error', { correlation_id: correlationId, err });
           response = errorResponse(
@@ -132,7 +157,13 @@ export function createApp(options: AppOptions): App {
         if (waitUntil) waitUntil(done);
         else await done;
       }
-      response = withHeaders(response, { ...securityHeaders('api'), 'x-correlation-id': correlationId });
+      response = withHeaders(response, {
+        ...securityHeaders('api'),
+        // API answers are per caller (and often per principal): no shared or browser cache may keep one
+        // unless the route said otherwise.
+        ...(response.headers.has('cache-control') ? {} : { 'cache-control': 'no-store' }),
+        'x-correlation-id': correlationId,
+      });
       const url = new URL(request.url);
       options.services.log.info('request', {
         correlation_id: correlationId,

@@ -2,7 +2,9 @@ import pg from 'pg';
 import { verifyJob, type JobKey } from '../core/crypto/job-signing.ts';
 import * as jobs from '../core/db/sql/jobs.ts';
 import type { Db } from '../core/db/types.ts';
+import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
+import { whenDatabaseBack } from './db-wait.ts';
 
 export const SECOND = 1000;
 export const DEFAULT_POLL_INTERVAL_MS = 1 * SECOND;
@@ -70,20 +72,27 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
   let stopping = false;
   let ticking: Promise<void> | undefined;
   let again = false;
+  // Aborted when stop()'s deadline passes: writes still waiting for the database give up then.
+  const halt = new AbortController();
+  let databaseDown = false;
 
   const finish = async (job: ClaimedJob, err: unknown, signal: AbortSignal) => {
     if (signal.aborted && !stopping) {
       log.warn('job aborted: lease lost or job cancelled', { job_id: job.id, kind: job.kind });
       return;
     }
+    const record = <T>(what: string, write: () => Promise<T>) =>
+      whenDatabaseBack(what, write, halt.signal, log.child({ job_id: job.id }));
     if (err === undefined) {
-      if (!(await jobs.completeJob(options.db, options.workerId, job.id))) {
+      if (!(await record('job completion', () => jobs.completeJob(options.db, options.workerId, job.id)))) {
         log.warn('completed job was no longer ours', { job_id: job.id });
       }
       return;
     }
     const retryable = !(err instanceof PermanentJobError);
-    const state = await jobs.failJob(options.db, options.workerId, job.id, errorText(err), retryable);
+    const state = await record('job failure', () =>
+      jobs.failJob(options.db, options.workerId, job.id, errorText(err), retryable),
+    );
     if (state === 'queued') options.onRetry?.(job.kind);
     log.warn('job failed', {
       job_id: job.id,
@@ -125,7 +134,17 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
     });
   };
 
+  const heartbeat = async () => {
+    const ids = [...active.keys()];
+    const kept = new Set(await jobs.heartbeatJobs(options.db, options.workerId, ids, lease));
+    for (const id of ids)
+      if (!kept.has(id)) active.get(id)?.controller.abort(new Error('lease lost or cancelled'));
+  };
+
   const tick = async () => {
+    // Back from an outage: renew our own leases before freeing expired ones, or we would reclaim the
+    // jobs we are still running.
+    if (databaseDown) await heartbeat();
     await jobs.reclaimExpiredJobs(options.db);
     const free = options.concurrency - active.size;
     if (stopping || free <= 0) return;
@@ -134,6 +153,16 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
     // A full batch suggests more are waiting.
     if (claimed.length === free) again = true;
   };
+
+  /** While the database is away each poll fails: say so once, not once a second. */
+  function noteClaimFailure(err: unknown): void {
+    if (!(err instanceof DatabaseUnavailable)) {
+      log.error('claiming jobs failed', { err });
+      return;
+    }
+    if (!databaseDown) log.warn('database unavailable; claiming paused until it is back', { err: err.cause });
+    databaseDown = true;
+  }
 
   function wake(): void {
     if (stopping) return;
@@ -146,21 +175,16 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
         again = false;
         try {
           await tick();
+          if (databaseDown) log.info('database is back; claiming resumed');
+          databaseDown = false;
         } catch (err) {
-          log.error('claiming jobs failed', { err });
+          noteClaimFailure(err);
         }
       } while (again && !stopping && active.size < options.concurrency);
     })().finally(() => {
       ticking = undefined;
     });
   }
-
-  const heartbeat = async () => {
-    const ids = [...active.keys()];
-    const kept = new Set(await jobs.heartbeatJobs(options.db, options.workerId, ids, lease));
-    for (const id of ids)
-      if (!kept.has(id)) active.get(id)?.controller.abort(new Error('lease lost or cancelled'));
-  };
 
   const listener = new pg.Client({ connectionString: options.dsn });
   listener.on('error', (err) => log.warn('LISTEN connection failed; polling continues', { err }));
@@ -188,6 +212,7 @@ export async function startJobLoop(options: JobLoopOptions): Promise<JobLoop> {
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
       if ((await Promise.race([all(), timeout])) === 'timeout') {
         for (const r of active.values()) r.controller.abort(new Error('runner shutting down'));
+        halt.abort();
         await all();
       }
       await listener.end().catch(() => undefined);

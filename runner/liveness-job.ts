@@ -1,12 +1,12 @@
 import net from 'node:net';
 import { z } from 'zod';
 import { hostById } from '../core/db/sql/hosts.ts';
-import { livenessForUpdate, recordLiveness } from '../core/db/sql/discovery.ts';
-import { classify, decideLiveness, type ProbeOutcome } from '../core/fleet/liveness.ts';
+import { classify, type ProbeOutcome } from '../core/fleet/liveness.ts';
 import type { Logger } from '../core/log.ts';
 import { TransportError } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type ConnectDeps, type OpenedHost } from './connect-host.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
+import { observeLiveness } from './observe-liveness.ts';
 
 const payloadSchema = z.object({ host_id: z.uuid() }).strict();
 const BANNER_MAX = 255;
@@ -105,13 +105,7 @@ export function livenessJobHandler(deps: LivenessJobDeps): JobHandler {
     const { outcome, detail } = await observe(deps, hostId, signal);
     if (signal.aborted) return;
     const observed = classify(outcome);
-    const decision = await deps.db.transaction(async (tx) => {
-      const row = await livenessForUpdate(tx, hostId);
-      if (!row) return undefined;
-      const d = decideLiveness({ state: row.liveness, lastObserved: row.liveness_observed }, observed);
-      await recordLiveness(tx, hostId, { state: d.state, observed, detail });
-      return { ...d, previous: row.liveness };
-    });
+    const decision = await observeLiveness(deps.db, hostId, observed, detail);
     if (decision?.changed) {
       deps.log.info('host liveness changed', {
         host_id: hostId,

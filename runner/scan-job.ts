@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { Keyring } from '../core/crypto/envelope.ts';
 import * as scans from '../core/db/sql/scans.ts';
 import type { Db } from '../core/db/types.ts';
+import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
 import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
+import { whenDatabaseBack } from './db-wait.ts';
+import { observeLiveness } from './observe-liveness.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
 import type { Metrics } from '../core/node/metrics/registry.ts';
 
@@ -70,10 +73,19 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
         timeoutMs: deps.scanTimeoutMs,
         signal,
       });
-      const outcome = await applyScanResults(deps.db, { scanId, hostId, report, completedAt: new Date() });
+      const completedAt = new Date();
+      const outcome = await whenDatabaseBack(
+        'scan results',
+        () => applyScanResults(deps.db, { scanId, hostId, report, completedAt }),
+        signal,
+        log,
+      );
       log.info('scan completed', { rules: outcome.results, transactions: outcome.transactions });
       deps.metrics?.scanFinished('completed', elapsed());
     } catch (err) {
+      // Not the host's fault, and the scan row cannot be written now: the job outcome is recorded when
+      // the database is back (or the job is reclaimed), and the scan runs again.
+      if (err instanceof DatabaseUnavailable) throw err;
       const failure =
         err instanceof HostJobFailure
           ? err
@@ -82,10 +94,10 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
       if (failure.code !== 'runtime_error') deps.metrics?.sshFailure(failure.code);
-      if (last) {
-        await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
-        deps.metrics?.scanFinished('failed', elapsed());
-      }
+      await scans.markScanFailed(deps.db, scanId, failure.code, failure.message, last);
+      if (last) deps.metrics?.scanFinished('failed', elapsed());
+      // A scan that could not reach the host is also a liveness observation: the band shows it as down.
+      if (failure.code === 'unreachable') await observeLiveness(deps.db, hostId, 'down', failure.message);
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });
       throw failure.permanent ? new PermanentJobError(failure.message) : failure;
     } finally {

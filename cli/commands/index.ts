@@ -12,7 +12,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'audit',
-    summary: 'Audit log tools: `audit verify` checks the hash chain end to end',
+    summary: 'Audit log tools: `audit verify` checks the hash chain and its anchored head',
     load: () => import('./audit.ts'),
   },
   {

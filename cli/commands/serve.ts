@@ -20,6 +20,7 @@ import {
   runnerOptions,
   runnerSettings,
 } from '../runner-options.ts';
+import { auditHeadFile, startAuditAnchor } from '../audit-anchor.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions, listenOption } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
@@ -178,6 +179,7 @@ export default defineCommand({
       stops.unshift(
         startTimer(log, { db, jobKey: () => identity.jobKey(), housekeeping: config.housekeeping }),
       );
+      stops.unshift(startAuditAnchor(auditHeadFile(config), files.credentialKeyFile, db, log));
       if (runner) {
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.

@@ -3,6 +3,7 @@ import * as sql from '../db/sql/audit.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import { GENESIS_HASH, rowHash } from './chain.ts';
 import type { AuditCode } from './events.ts';
+import { storableText, truncateText } from '../text.ts';
 
 export interface AuditActor {
   id: string | null;
@@ -22,10 +23,13 @@ export const ANONYMOUS: AuditActor = { id: null, name: 'anonymous' };
 export const CLI_ACTOR: AuditActor = { id: null, name: 'cli' };
 const MAX_STRING = 1000;
 
-/** Secret-looking fields redacted (the logger's rule), NULs dropped (jsonb refuses them), long text cut. */
+/**
+ * Secret-looking fields redacted (the logger's rule), text made storable (jsonb refuses NULs and lone
+ * surrogates) and cut by code point, so a cut never leaves half an emoji behind.
+ */
 function cleanDetails(details: Record<string, unknown>): Record<string, unknown> {
   const clean = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.replace(/\u0000/g, '').slice(0, MAX_STRING);
+    if (typeof v === 'string') return truncateText(storableText(v), MAX_STRING);
     if (Array.isArray(v)) return v.map(clean);
     if (v !== null && typeof v === 'object')
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]));

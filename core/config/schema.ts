@@ -118,6 +118,16 @@ export const configSchema = z
       .strict()
       .prefault({}),
     housekeeping: z.object(housekeepingShape).strict().prefault({}),
+    audit: z
+      .object({
+        /**
+         * Where `serve` anchors the audit chain's head (a signed checkpoint, fsynced), outside the
+         * database; `audit verify` compares against it. Default: `<database.data_dir>/audit-head.json`.
+         */
+        head_file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -5,20 +5,25 @@ import { canonicalJson } from '../canonical-json.ts';
  * another credential. The HMAC key is derived from the credential key (the DEK) with HKDF, so there is
  * no second secret to distribute. WebCrypto only: jobs are signed on workerd too.
  */
-const INFO = new TextEncoder().encode('openwatch job-signing v1');
+const JOB_SIGNING = 'openwatch job-signing v1';
 
 /** WebCrypto's key type, named so that both runtimes' type sets agree on it. */
 export type JobKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
-export async function deriveJobKey(credentialKey: Uint8Array): Promise<JobKey> {
+/** An HMAC-SHA-256 key for one purpose, derived from the credential key with HKDF (info = purpose). */
+export async function deriveHmacKey(credentialKey: Uint8Array, purpose: string): Promise<JobKey> {
   const ikm = await crypto.subtle.importKey('raw', credentialKey, 'HKDF', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: INFO },
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new TextEncoder().encode(purpose) },
     ikm,
     { name: 'HMAC', hash: 'SHA-256', length: 256 },
     false,
     ['sign', 'verify'],
   );
+}
+
+export function deriveJobKey(credentialKey: Uint8Array): Promise<JobKey> {
+  return deriveHmacKey(credentialKey, JOB_SIGNING);
 }
 
 function message(kind: string, payload: unknown): Uint8Array {

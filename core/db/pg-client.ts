@@ -1,7 +1,15 @@
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './types.ts';
+import { DatabaseUnavailable, driverError } from './unavailable.ts';
 
 type PgQueryable = Pick<pg.ClientBase, 'query'>;
+
+/** A client checked out of a pool (pg's or Neon's). */
+interface CheckedOut extends PgQueryable {
+  release(destroy?: Error | boolean): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  removeListener(event: 'error', listener: (err: Error) => void): unknown;
+}
 
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -10,15 +18,19 @@ export async function run<R extends object>(
   sql: string,
   params?: readonly unknown[],
 ): Promise<QueryResult<R>> {
-  const res = await q.query<R>(sql, params as unknown[] | undefined);
-  return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+  try {
+    const res = await q.query<R>(sql, params as unknown[] | undefined);
+    return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+  } catch (err) {
+    throw driverError(err);
+  }
 }
 
 export async function inTransaction<T>(client: PgQueryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+  await run(client, 'BEGIN');
   try {
     const result = await fn({ query: (sql, params) => run(client, sql, params) });
-    await client.query('COMMIT');
+    await run(client, 'COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -26,16 +38,32 @@ export async function inTransaction<T>(client: PgQueryable, fn: (tx: Queryable) 
   }
 }
 
-/** A transaction on a client checked out of a pool (pg's or Neon's), released afterwards. */
+/**
+ * A transaction on a client checked out of a pool, released afterwards. While checked out the pool no
+ * longer listens for the client's 'error' event, so a connection lost between two statements (a
+ * terminated backend, a server shut down) would be an unhandled 'error' that ends the process: we
+ * listen for the whole checkout and hand a lost client back to be destroyed, not reused.
+ */
 export async function pooledTransaction<T>(
-  pool: { connect(): Promise<PgQueryable & { release(): void }> },
+  pool: { connect(): Promise<CheckedOut> },
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  let client: CheckedOut;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw new DatabaseUnavailable(err);
+  }
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
   try {
     return await inTransaction(client, fn);
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost ?? false);
   }
 }
 
@@ -51,7 +79,11 @@ export function requestClientDb(connectionString: string): Db {
       const c = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       // An error on an idle client (server restart) must not crash the isolate; the next query fails instead.
       c.on('error', () => undefined);
-      await c.connect();
+      try {
+        await c.connect();
+      } catch (err) {
+        throw new DatabaseUnavailable(err);
+      }
       client = c;
       return c;
     })();

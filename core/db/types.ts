@@ -31,6 +31,10 @@ export const SQLSTATE = {
   undefinedTable: '42P01',
   adminShutdown: '57P01',
   cannotConnectNow: '57P03',
+  crashShutdown: '57P02',
+  idleSessionTimeout: '57P05',
+  tooManyConnections: '53300',
+  protocolViolation: '08P01',
 } as const;
 
 export function sqlState(err: unknown): string | undefined {

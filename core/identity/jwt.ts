@@ -90,9 +90,18 @@ export async function verifyAccessToken(
   token: string,
   lookup: (kid: string) => Promise<VerificationKey | undefined>,
 ): Promise<AccessClaims> {
+  // A failing lookup (the database is away) is not a verdict on the token: it is rethrown as it is,
+  // so the caller answers 503 and the client stays signed in.
+  let lookupFailure: { err: unknown } | undefined;
   const getKey = async (header: JWTHeaderParameters) => {
     if (!header.kid) throw new TokenRejected('token has no kid');
-    const found = await lookup(header.kid);
+    let found: VerificationKey | undefined;
+    try {
+      found = await lookup(header.kid);
+    } catch (err) {
+      lookupFailure = { err };
+      throw err;
+    }
     if (!found) throw new TokenRejected(`unknown or retired kid ${header.kid}`);
     if (found.alg !== header.alg)
       throw new TokenRejected(`alg ${header.alg} does not match key ${header.kid}`);
@@ -110,6 +119,7 @@ export async function verifyAccessToken(
       throw new TokenRejected('sub and sid must be strings');
     return { sub: payload.sub, sid: payload.sid };
   } catch (err) {
+    if (lookupFailure) throw lookupFailure.err;
     if (err instanceof TokenRejected) throw err;
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'invalid';
     throw new TokenRejected(`${code}: ${err instanceof Error ? err.message : 'invalid token'}`);

@@ -15,6 +15,19 @@ export class ApiError extends Error {
   }
 }
 
+/** How long a client should wait before retrying while the database is away (a restart takes seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export function databaseUnavailable(): ApiError {
+  return new ApiError(
+    503,
+    'database_unavailable',
+    'the database is unavailable; retry shortly — you are still signed in',
+    undefined,
+    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
+}
+
 export interface ErrorEnvelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
 }

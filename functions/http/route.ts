@@ -47,6 +47,13 @@ export interface RouteContext<P, Q, B> {
   routes: readonly AnyRoute[];
 }
 
+export interface RejectedInput {
+  db: Db;
+  clientIp: string;
+  body: unknown;
+  issues: unknown;
+}
+
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /**
@@ -71,6 +78,11 @@ export interface RouteDef<
   params?: PS;
   query?: QS;
   body?: BS;
+  /**
+   * Runs when the request's input is refused with 400 (bad text, schema mismatch) before the handler,
+   * with the raw parsed body: a sign-in with an odd username is still a failed sign-in to audit.
+   */
+  onRejectedInput?: (ctx: RejectedInput) => Promise<void>;
   /** Response schemas by status code, for the OpenAPI document. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>) => Promise<Response>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
+import { assertCleanInput } from './hygiene.ts';
 
 export interface FieldIssue {
   field: string;
@@ -13,9 +14,10 @@ function issues(err: z.ZodError, prefix: string): FieldIssue[] {
   }));
 }
 
-/** Validates one part of a request; failures become a 400 naming each field. */
+/** Validates one part of a request (its text hygiene first); failures become a 400 naming each field. */
 export function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): unknown {
   if (!schema) return undefined;
+  assertCleanInput(value, part);
   const res = schema.safeParse(value);
   if (!res.success)
     throw new ApiError(400, 'validation_error', `invalid request ${part}`, issues(res.error, part));

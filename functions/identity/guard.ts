@@ -1,5 +1,5 @@
 import { audit } from '../../core/audit/append.ts';
-import { countOtherActiveAdmins, rolesOfUser } from '../../core/db/sql/roles.ts';
+import { countOtherActiveAdmins, roleByName, rolesOfUser } from '../../core/db/sql/roles.ts';
 import { userById, type UserRow } from '../../core/db/sql/users.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import type { PermissionName } from '../../core/rbac/permissions.ts';
@@ -50,6 +50,35 @@ export async function assertCanManage(db: Db, actor: Principal, ip: string, targ
   if (missing.length === 0) return;
   await deny(db, actor, ip, 'target_more_privileged', { what, target_user: target.user.id, missing });
   throw new ApiError(403, 'target_more_privileged', 'that account holds permissions you do not', { missing });
+}
+
+/**
+ * The same rule for API tokens. Revoking a token acts on its power: on one of your own tokens you need
+ * every permission it carries (its role ∩ your roles), so a viewer-role token cannot revoke its owner's
+ * admin token; on someone else's you need every permission of its owner, as for any other action on them.
+ */
+export async function assertCanManageToken(
+  db: Db,
+  actor: Principal,
+  ip: string,
+  token: { id: string; user_id: string; role: string },
+): Promise<void> {
+  const owner = await loadTarget(db, token.user_id);
+  const role = await roleByName(db, token.role);
+  const carried = role ? permissionsOf([role]) : new Set<PermissionName>();
+  const needed =
+    token.user_id === actor.userId ? [...carried].filter((p) => owner.permissions.has(p)) : owner.permissions;
+  const missing = missingPermissions(actor.permissions, needed);
+  if (missing.length === 0) return;
+  await deny(db, actor, ip, 'target_more_privileged', {
+    what: 'revoke API token',
+    target_token_id: token.id,
+    target_user: token.user_id,
+    missing,
+  });
+  throw new ApiError(403, 'target_more_privileged', 'that token or its owner holds permissions you do not', {
+    missing,
+  });
 }
 
 export function assertNotSelf(actor: Principal, target: Target, what: string): void {

@@ -9,6 +9,7 @@ import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../cor
 import type { IdentityRuntime } from '../../core/identity/runtime.ts';
 import type { Logger } from '../../core/log.ts';
 import { permissionsOf } from '../../core/rbac/roles.ts';
+import { storableText, truncateText } from '../../core/text.ts';
 import { ApiError } from '../http/errors.ts';
 import { enforceLimits, tooManyRequests } from './rate-limit.ts';
 import { checkSecondFactor } from './second-factor.ts';
@@ -21,6 +22,24 @@ export interface LoginInput {
   client: ClientKind;
   ip: string;
   userAgent: string;
+}
+
+const MAX_USERNAME = 200;
+
+/**
+ * A sign-in refused for its input (a NUL, broken Unicode, an over-long or missing name) is a failed
+ * sign-in like any other and is audited, with the name made storable.
+ */
+export async function auditRejectedLogin(db: Db, ip: string, body: unknown, issues: unknown): Promise<void> {
+  const raw = typeof body === 'object' && body !== null && 'username' in body ? body.username : undefined;
+  const username =
+    typeof raw === 'string' ? truncateText(storableText(normaliseUsername(raw)), MAX_USERNAME) : null;
+  await audit(db, {
+    code: 'auth.login.failed',
+    actor: ANONYMOUS,
+    ip,
+    details: { username, reason: 'invalid_input', issues },
+  });
 }
 
 /** One answer for unknown user, wrong password, wrong code and disabled account. */
@@ -81,14 +100,14 @@ export async function login(
   input: LoginInput,
 ): Promise<IssuedTokens> {
   const s = identity.settings;
-  const subject = normaliseUsername(input.username).slice(0, 200);
+  const subject = truncateText(normaliseUsername(input.username), MAX_USERNAME);
   await enforceLimits(
     db,
     [
       { key: `login:ip:${input.ip}`, max: s.login_limit_per_ip, windowSeconds: s.rate_window_seconds },
       { key: `login:user:${subject}`, max: s.login_limit_per_account, windowSeconds: s.rate_window_seconds },
     ],
-    { actor: ANONYMOUS, ip: input.ip, what: `login as ${subject.slice(0, 64)}` },
+    { actor: ANONYMOUS, ip: input.ip, what: `login as ${truncateText(subject, 64)}` },
   );
   const locked = await lockedForSeconds(db, subject);
   if (locked > 0) throw tooManyRequests('locked_out', locked);

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/log.ts';
 import { nodeListener, type AdapterOptions } from './adapter.ts';
-import { readTls, TLS_MIN_VERSION, watchTls, type TlsFiles } from './tls.ts';
+import { readTls, TLS_SETTINGS, watchTls, type TlsFiles } from './tls.ts';
 
 export interface ServeOptions extends AdapterOptions {
   /** `host:port` of the HTTPS listener. */
@@ -56,7 +56,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const servers: http.Server[] = [];
   const stops: Array<() => void> = [];
   const tlsServer = https.createServer(
-    { ...readTls(options.tls), minVersion: TLS_MIN_VERSION },
+    { ...readTls(options.tls), ...TLS_SETTINGS },
     nodeListener(options, 'https'),
   );
   servers.push(tlsServer);

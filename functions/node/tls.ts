@@ -8,7 +8,25 @@ export interface TlsFiles {
   key: string;
 }
 
-export const TLS_MIN_VERSION = 'TLSv1.2';
+/**
+ * TLS 1.2 and 1.3 only; under 1.2 only forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305),
+ * no CBC or SHA-1 MAC. TLS 1.3's suites are all AEAD and listed so Node keeps offering them.
+ */
+export const TLS_SETTINGS = {
+  minVersion: 'TLSv1.2',
+  ciphers: [
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'TLS_AES_128_GCM_SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+  ].join(':'),
+  honorCipherOrder: true,
+} as const;
 /** How often the certificate files are checked for replacement. */
 export const TLS_RELOAD_POLL_MS = 1_000;
 
@@ -27,7 +45,7 @@ export function watchTls(server: Server, files: TlsFiles, log: Logger): () => vo
     const now = stamp(files);
     if (now === last) return;
     try {
-      server.setSecureContext({ ...readTls(files), minVersion: TLS_MIN_VERSION });
+      server.setSecureContext({ ...readTls(files), ...TLS_SETTINGS });
       last = now;
       log.info('tls certificate reloaded', { cert: files.cert });
     } catch (err) {

@@ -34,6 +34,13 @@ const scanSchema = z.object({
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /**
+   * Retry state from the scan's job: attempts started, the limit, and when the next attempt is due while
+   * a failed one waits to be retried (`error` then holds that attempt's kind and message).
+   */
+  attempts: z.number().int(),
+  max_attempts: z.number().int().nullable(),
+  next_attempt_at: z.string().nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
@@ -58,6 +65,9 @@ export function scanView(s: scans.ScanRow): z.infer<typeof scanSchema> {
             not_assessable: s.not_assessable ?? 0,
           },
     error: s.error_code ? { code: s.error_code, message: s.error_message ?? '' } : null,
+    attempts: s.attempts ?? 0,
+    max_attempts: s.max_attempts,
+    next_attempt_at: s.next_attempt_at?.toISOString() ?? null,
     created_at: s.created_at.toISOString(),
     started_at: s.started_at?.toISOString() ?? null,
     finished_at: s.finished_at?.toISOString() ?? null,

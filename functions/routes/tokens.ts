@@ -18,7 +18,7 @@ import { permissionsOf } from '../../core/rbac/roles.ts';
 import { actorOf, principalOf, type Principal } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute, type RouteContext } from '../http/route.ts';
-import { assertCanGrant } from '../identity/guard.ts';
+import { assertCanGrant, assertCanManageToken } from '../identity/guard.ts';
 import { idParams } from '../identity/views.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -57,6 +57,7 @@ async function revoke(ctx: RouteContext<{ id: string }, unknown, unknown>, p: Pr
   const token = await apiTokenById(ctx.db, ctx.params.id);
   if (!token || (ownOnly && token.user_id !== p.userId))
     throw new ApiError(404, 'not_found', 'no such token');
+  await assertCanManageToken(ctx.db, p, ctx.clientIp, token);
   await ctx.db.transaction(async (tx) => {
     if (!(await revokeApiToken(tx, token.id))) return;
     await appendAuditEvents(tx, [

@@ -16,6 +16,26 @@ describe('logger redaction', () => {
     expect(JSON.parse(line)).toMatchObject({ level: 'info', ok: 'visible', password: 'REDACTED' });
   });
 
+  it('redacts text under secret names, not counts, flags or identifiers', () => {
+    expect(
+      redact({
+        api_tokens_revoked: 3,
+        credential_id: '6f1c1b9e-0000-4000-8000-000000000001',
+        token_ids: ['a', 'b'],
+        mfa_secret_set: true,
+        credentials: { sudo: 'p3', rotated: 2 },
+        tokens: ['owk_raw'],
+      }),
+    ).toEqual({
+      api_tokens_revoked: 3,
+      credential_id: '6f1c1b9e-0000-4000-8000-000000000001',
+      token_ids: ['a', 'b'],
+      mfa_secret_set: true,
+      credentials: { sudo: 'REDACTED', rotated: 2 },
+      tokens: ['REDACTED'],
+    });
+  });
+
   it('drops records below the configured level', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'warn', format: 'text', write: (l) => lines.push(l) });

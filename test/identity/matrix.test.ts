@@ -68,6 +68,32 @@ describe('role × route matrix', () => {
     }, 60_000);
   }
 
+  for (const role of BUILTIN_ROLE_NAMES) {
+    it(`${role} API token: the same matrix, and session-only routes refused`, async () => {
+      const { access_token } = await loginAs(a, `matrix_${role}`);
+      const made = await a.call('POST', '/api/v1/auth/tokens', {
+        token: access_token,
+        body: { name: `matrix-${role}`, role },
+      });
+      expect(made.status).toBe(201);
+      const { token } = (await made.json()) as { token: string };
+      const wrong: string[] = [];
+      for (const route of guarded) {
+        const res = await a.call(route.method, probePath(route), {
+          token,
+          ...(route.body ? { body: {} } : {}),
+        });
+        const allowed = expectedAllowed(route, role) && !route.sessionOnly;
+        const ok = allowed ? res.status !== 401 && res.status !== 403 : res.status === 403;
+        if (!ok)
+          wrong.push(
+            `${route.method} ${route.path}: expected ${allowed ? 'allow' : '403'}, got ${res.status}`,
+          );
+      }
+      expect(wrong).toEqual([]);
+    }, 60_000);
+  }
+
   it('without credentials every non-public route is 401', async () => {
     for (const route of guarded) {
       const res = await a.call(route.method, probePath(route), route.body ? { body: {} } : {});

@@ -58,6 +58,16 @@ describe('Node HTTPS listener', () => {
     await expect(peerFingerprint(port, { maxVersion: 'TLSv1.2' })).resolves.toMatch(/^[0-9A-F:]+$/);
   });
 
+  const CBC_SHA1 = 'ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA';
+  const AEAD = 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305';
+
+  it('offers only forward-secret AEAD suites under TLS 1.2', async () => {
+    await expect(peerFingerprint(port, { maxVersion: 'TLSv1.2', ciphers: CBC_SHA1 })).rejects.toThrow();
+    await expect(peerFingerprint(port, { maxVersion: 'TLSv1.2', ciphers: AEAD })).resolves.toMatch(
+      /^[0-9A-F:]+$/,
+    );
+  });
+
   it('serves a replaced certificate to new connections without a restart', async () => {
     const before = await peerFingerprint(port);
     const second = await ensureDevSecrets(join(dir, 'b'));
@@ -72,5 +82,7 @@ describe('Node HTTPS listener', () => {
       'the new certificate',
     );
     expect(after).not.toBe(before);
+    // The reloaded context keeps the same suites.
+    await expect(peerFingerprint(port, { maxVersion: 'TLSv1.2', ciphers: CBC_SHA1 })).rejects.toThrow();
   });
 });

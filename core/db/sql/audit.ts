@@ -33,6 +33,16 @@ export async function lastAuditLink(tx: Queryable): Promise<{ id: number; hash: 
   return row ? { id: Number(row.id), hash: row.hash } : undefined;
 }
 
+/** The id and hash of one row, for comparing the chain with an anchored head. */
+export async function auditLink(q: Queryable, id: number): Promise<{ id: number; hash: string } | undefined> {
+  const { rows } = await q.query<{ id: string; hash: string }>(
+    'select id, hash from audit_events where id = $1',
+    [id],
+  );
+  const row = rows[0];
+  return row ? { id: Number(row.id), hash: row.hash } : undefined;
+}
+
 export async function insertAuditRow(
   tx: Queryable,
   r: {

@@ -1,3 +1,4 @@
+import { storableText, truncateText } from '../../text.ts';
 import type { Liveness, Observation } from '../../fleet/liveness.ts';
 import type { Queryable } from '../types.ts';
 
@@ -45,6 +46,6 @@ export async function recordLiveness(
   await q.query(
     `update hosts set liveness = $2, liveness_observed = $3, liveness_detail = $4, liveness_checked_at = now()
      where id = $1`,
-    [hostId, r.state, r.observed, r.detail === null ? null : r.detail.slice(0, 1000)],
+    [hostId, r.state, r.observed, r.detail === null ? null : truncateText(storableText(r.detail), 1000)],
   );
 }

@@ -125,7 +125,7 @@ export async function completeScan(
 ): Promise<void> {
   await tx.query(
     `update scans set status = 'completed', total = $2, pass = $3, fail = $4, error = $5,
-            not_applicable = $6, not_assessable = $7,
+            not_applicable = $6, not_assessable = $7, error_code = null, error_message = null,
             started_at = coalesce(started_at, $8, $9), finished_at = $9
       where id = $1`,
     [

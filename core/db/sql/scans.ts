@@ -20,6 +20,10 @@ export interface ScanRow {
   not_assessable: number | null;
   error_code: string | null;
   error_message: string | null;
+  /** From the scan's job: attempts started so far, the limit, and when the next one is due (retrying). */
+  attempts: number | null;
+  max_attempts: number | null;
+  next_attempt_at: Date | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -27,7 +31,11 @@ export interface ScanRow {
 
 const COLUMNS = `id, host_id, requested_by, source, status, job_id::text as job_id, rule_ids, idempotency_key,
   total, pass, fail, error, not_applicable, not_assessable, error_code, error_message, created_at,
-  started_at, finished_at`;
+  started_at, finished_at,
+  (select j.attempts from jobs j where j.id = scans.job_id) as attempts,
+  (select j.max_attempts from jobs j where j.id = scans.job_id) as max_attempts,
+  (select j.run_at from jobs j
+    where j.id = scans.job_id and j.state = 'queued' and j.attempts > 0) as next_attempt_at`;
 
 export interface NewScan {
   hostId: string;
@@ -88,16 +96,23 @@ export async function markScanRunning(db: Queryable, id: string): Promise<boolea
   return rowCount === 1;
 }
 
+/**
+ * An attempt failed: its kind and message go on the scan. On the last attempt (`final`) the scan ends as
+ * failed; otherwise it keeps its status while the retry waits, so it never shows `error: null` meanwhile.
+ */
 export async function markScanFailed(
   db: Queryable,
   id: string,
   code: string,
   message: string,
+  final = true,
 ): Promise<void> {
   await db.query(
-    `update scans set status = 'failed', error_code = $2, error_message = left($3, 2000), finished_at = now()
+    `update scans set error_code = $2, error_message = left($3, 2000),
+            status = case when $4 then 'failed' else status end,
+            finished_at = case when $4 then now() else finished_at end
       where id = $1 and status in ('queued', 'running')`,
-    [id, code, message],
+    [id, code, message, final],
   );
 }
 

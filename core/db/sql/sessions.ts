@@ -1,3 +1,4 @@
+import { storableText, truncateText } from '../../text.ts';
 import type { RoleGrant } from '../../rbac/roles.ts';
 import type { Queryable } from '../types.ts';
 
@@ -30,7 +31,14 @@ export async function insertSession(
   const { rows } = await q.query<{ id: string; expires_at: Date }>(
     `insert into sessions (user_id, expires_at, restricted, csrf_hash, ip, user_agent)
      values ($1, now() + make_interval(secs => $2), $3, $4, $5, $6) returning id, expires_at`,
-    [s.userId, s.absoluteSeconds, s.restricted, s.csrfHash, s.ip, s.userAgent.slice(0, 300)],
+    [
+      s.userId,
+      s.absoluteSeconds,
+      s.restricted,
+      s.csrfHash,
+      s.ip,
+      truncateText(storableText(s.userAgent), 300),
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error('insert into sessions returned no row');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { REFRESH_COOKIE, CSRF_COOKIE, CSRF_HEADER, parseCookies } from '../../auth/cookies.ts';
 import { ApiError } from '../../http/errors.ts';
 import { defineRoute } from '../../http/route.ts';
-import { login } from '../../identity/login.ts';
+import { auditRejectedLogin, login } from '../../identity/login.ts';
 import { refresh } from '../../identity/refresh.ts';
 import { tokenResponse } from '../../identity/sessions.ts';
 
@@ -33,6 +33,7 @@ export const loginRoute = defineRoute({
       client,
     })
     .strict(),
+  onRejectedInput: ({ db, clientIp, body, issues }) => auditRejectedLogin(db, clientIp, body, issues),
   responses: {
     200: { description: 'Signed in', schema: tokens },
     401: { description: 'Invalid credentials, or a one-time code is required (mfa_required)' },

@@ -7,6 +7,7 @@ import { parseCsv } from '../../fleet/csv.ts';
 import { createHost } from '../../fleet/host-store.ts';
 import { newHostSchema } from '../../fleet/host-views.ts';
 import { ApiError, jsonResponse } from '../../http/errors.ts';
+import { assertCleanInput } from '../../http/hygiene.ts';
 import { defineRoute } from '../../http/route.ts';
 
 export const IMPORT_MAX_BYTES = 1024 * 1024;
@@ -132,6 +133,11 @@ export const importHostsRoute = defineRoute({
     const p = principalOf(ctx);
     const { csv, text } = await readBody(ctx.request);
     const rows = csv ? csvRows(text) : jsonRows(text);
+    // This route reads its own body (CSV or JSON), so it applies the boundary's text check itself.
+    assertCleanInput(
+      rows.map((r) => r.value),
+      'body.hosts',
+    );
     if (rows.length > IMPORT_MAX_ROWS)
       throw new ApiError(413, 'too_many_rows', `at most ${IMPORT_MAX_ROWS} rows per import`);
     const results: RowResult[] = [];
