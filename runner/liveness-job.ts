@@ -2,6 +2,7 @@ import net from 'node:net';
 import { z } from 'zod';
 import { hostById } from '../core/db/sql/hosts.ts';
 import { livenessForUpdate, recordLiveness } from '../core/db/sql/discovery.ts';
+import { emitLivenessChanged } from '../core/events/host-events.ts';
 import { classify, decideLiveness, type ProbeOutcome } from '../core/fleet/liveness.ts';
 import type { Logger } from '../core/log.ts';
 import { TransportError } from '../engine/transport/types.ts';
@@ -107,6 +108,7 @@ export function livenessJobHandler(deps: LivenessJobDeps): JobHandler {
       if (!row) return undefined;
       const d = decideLiveness({ state: row.liveness, lastObserved: row.liveness_observed }, observed);
       await recordLiveness(tx, hostId, { state: d.state, observed, detail });
+      if (d.changed) await emitLivenessChanged(tx, hostId, row.liveness, d.state, detail);
       return { ...d, previous: row.liveness };
     });
     if (decision?.changed) {

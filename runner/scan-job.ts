@@ -4,6 +4,7 @@ import * as scans from '../core/db/sql/scans.ts';
 import type { Db } from '../core/db/types.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
+import { failScan, startScan } from '../core/scans/lifecycle.ts';
 import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
@@ -45,7 +46,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
     const scan = await scans.getScan(deps.db, scanId);
     if (!scan || scan.host_id !== hostId)
       throw new PermanentJobError('the scan does not exist for this host');
-    if (!(await scans.markScanRunning(deps.db, scanId))) return;
+    if (!(await startScan(deps.db, scanId, hostId, job.attempts))) return;
     const log = deps.log.child({ scan_id: scanId, host_id: hostId });
     let opened: { transport: Transport; close: () => Promise<void> } | undefined;
     try {
@@ -69,7 +70,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             ? new HostJobFailure(err.code, err.message, PERMANENT.has(err.code))
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
-      if (last) await scans.markScanFailed(deps.db, scanId, failure.code, failure.message);
+      if (last) await failScan(deps.db, scanId, hostId, failure.code, failure.message);
       log.warn('scan failed', { code: failure.code, error: failure.message, final: last });
       throw failure.permanent ? new PermanentJobError(failure.message) : failure;
     } finally {

@@ -93,12 +93,13 @@ export async function markScanFailed(
   id: string,
   code: string,
   message: string,
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `update scans set status = 'failed', error_code = $2, error_message = left($3, 2000), finished_at = now()
       where id = $1 and status in ('queued', 'running')`,
     [id, code, message],
   );
+  return rowCount === 1;
 }
 
 export async function markScanCancelled(db: Queryable, id: string): Promise<boolean> {
