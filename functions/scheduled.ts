@@ -1,3 +1,4 @@
+import { requestAlertEvaluation } from '../core/alerts/jobs.ts';
 import type { JobKey } from '../core/crypto/job-signing.ts';
 import type { Db } from '../core/db/types.ts';
 import type { Logger } from '../core/log.ts';
@@ -26,6 +27,8 @@ export async function runScheduled(
     ['scan', () => scheduleScans(deps.db, jobKey, log)],
     ['discovery', () => scheduleHostJobs(deps.db, jobKey, log, 'discovery')],
     ['liveness', () => scheduleHostJobs(deps.db, jobKey, log, 'liveness')],
+    // A backstop for the runners' NOTIFY-driven evaluation (runner/event-watch.ts).
+    ['alerts', () => requestAlertEvaluation(deps.db, jobKey)],
   ];
   // One area failing (e.g. a database hiccup) does not stop the others.
   for (const [area, run] of areas) {

@@ -5,10 +5,15 @@ import type { IdentityRuntime } from '../core/identity/runtime.ts';
 import type { Logger } from '../core/log.ts';
 import { DISCOVERY_JOB, LIVENESS_JOB, SCAN_JOB } from '../core/scans/request.ts';
 import { loadRules, type Rule, type TraversalMode } from '../engine/index.ts';
+import { EVALUATE_ALERTS_JOB, NOTIFY_JOB } from '../core/alerts/jobs.ts';
+import { alertsJobHandler } from './alerts-job.ts';
 import { discoveryJobHandler } from './discovery-job.ts';
+import { watchEvents } from './event-watch.ts';
 import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
+import { notifyJobHandler } from './notify/job.ts';
+import type { DeliveryPolicy } from './notify/address-guard.ts';
 import { scanJobHandler } from './scan-job.ts';
 import { BUNDLED_RULES_DIR } from '../core/node/paths.ts';
 
@@ -27,6 +32,8 @@ export interface RunnerOptions {
   /** Job lease; a runner silent for this long loses its jobs to others. */
   leaseSeconds?: number;
   rulesDirs?: string[];
+  /** Where notification channels may connect (docs/alerts.md); default public addresses, system CAs. */
+  notify?: DeliveryPolicy;
 }
 
 /** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
@@ -47,14 +54,15 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
     return loaded;
   };
   const log = o.log.child({ component: 'runner' });
-  return startJobLoop({
+  const jobKey = await o.keys.jobKey();
+  const loop = await startJobLoop({
     db: o.db,
     dsn: o.dsn,
     workerId: runnerId(),
     concurrency: o.concurrency,
     pollIntervalMs: o.pollIntervalMs,
     ...(o.leaseSeconds !== undefined ? { leaseSeconds: o.leaseSeconds } : {}),
-    jobKey: await o.keys.jobKey(),
+    jobKey,
     log,
     handlers: {
       [SCAN_JOB]: scanJobHandler({
@@ -83,6 +91,21 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         connectTimeoutMs: 10 * SECOND,
         bannerTimeoutMs: 5 * SECOND,
       }),
+      [EVALUATE_ALERTS_JOB]: alertsJobHandler({ db: o.db, jobKey, log }),
+      [NOTIFY_JOB]: notifyJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        log,
+        policy: o.notify ?? { allowPrivateNetworks: false, ca: [] },
+      }),
     },
   });
+  const events = await watchEvents({ db: o.db, dsn: o.dsn, jobKey, log });
+  return {
+    running: () => loop.running(),
+    async stop(deadlineMs) {
+      await events.stop();
+      await loop.stop(deadlineMs);
+    },
+  };
 }

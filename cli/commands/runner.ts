@@ -43,11 +43,13 @@ export default defineCommand({
       });
       try {
         const { startRunner } = await import('../../runner/start.ts');
+        const { deliveryPolicy } = await import('../../runner/notify/policy.ts');
         const loop = await startRunner({
           db,
           dsn: database.dsn,
           keys: nodeCredentialKeys(keyFile),
           log,
+          notify: deliveryPolicy(config.notifications),
           ...settings,
         });
         ctx.stderr.write(`openwatch runner started (concurrency ${settings.concurrency})\n`);

@@ -4,7 +4,7 @@ import { enqueueJob } from '../db/sql/jobs.ts';
 import type { Queryable } from '../db/types.ts';
 
 /** Reads new events and opens, folds or resolves alerts (runner/alerts-job.ts). */
-export const EVALUATE_ALERTS_JOB = 'alerts.evaluate';
+export const EVALUATE_ALERTS_JOB = 'alerts_evaluate';
 /** Sends one message to one channel (runner/notify/job.ts); retried with the queue's backoff. */
 export const NOTIFY_JOB = 'notify';
 /** Five attempts: the first and four retries, 5 s, 10 s, 20 s and 40 s apart (the queue's backoff). */

@@ -1,4 +1,28 @@
 import type { AnyRoute } from '../http/route.ts';
+import {
+  alertActionRoutes,
+  alertDeliveriesRoute,
+  getAlertRoute,
+  listAlertsRoute,
+  markAlertsReadRoute,
+  unreadAlertsRoute,
+} from './alerts/alerts.ts';
+import {
+  channelDeliveriesRoute,
+  createChannelRoute,
+  deleteChannelRoute,
+  getChannelRoute,
+  listChannelsRoute,
+  testChannelRoute,
+  updateChannelRoute,
+} from './alerts/channels.ts';
+import {
+  createAlertRuleRoute,
+  deleteAlertRuleRoute,
+  listAlertRulesRoute,
+  updateAlertRuleRoute,
+} from './alerts/rules.ts';
+import { eventStreamRoute, listEventsRoute } from './events.ts';
 import { listAuditRoute, exportAuditRoute } from './audit.ts';
 import { loginRoute, refreshRoute } from './auth/login.ts';
 import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
@@ -192,4 +216,25 @@ export const routes: AnyRoute[] = [
   cancelScanRoute,
   scanResultsRoute,
   exportScanRoute,
+  // events, alerts and notification channels (docs/events.md, docs/alerts.md); the fixed
+  // /alerts/unread-count and /alerts/read come before /alerts/:id
+  listEventsRoute,
+  eventStreamRoute,
+  listAlertsRoute,
+  unreadAlertsRoute,
+  markAlertsReadRoute,
+  getAlertRoute,
+  alertDeliveriesRoute,
+  ...alertActionRoutes,
+  listAlertRulesRoute,
+  createAlertRuleRoute,
+  updateAlertRuleRoute,
+  deleteAlertRuleRoute,
+  listChannelsRoute,
+  createChannelRoute,
+  getChannelRoute,
+  updateChannelRoute,
+  deleteChannelRoute,
+  testChannelRoute,
+  channelDeliveriesRoute,
 ];
