@@ -119,13 +119,12 @@ describe('alerts API: lifecycle, per-user unread counts, rules', () => {
       'GET',
       '/api/v1/alert-rules',
     );
-    expect(rules.body.items.map((r) => r.builtin)).toEqual(
-      ['host_unreachable', 'critical_regressed', 'drift_major', 'host_key_changed'].sort(
-        (x, y) =>
-          rules.body.items.findIndex((r) => r.builtin === x) -
-          rules.body.items.findIndex((r) => r.builtin === y),
-      ),
-    );
+    expect(rules.body.items.map((r) => r.builtin).sort()).toEqual([
+      'critical_regressed',
+      'drift_major',
+      'host_key_changed',
+      'host_unreachable',
+    ]);
     const builtin = rules.body.items[0]?.id;
     expect(
       (await api<{ error: { code: string } }>('ops', 'DELETE', `/api/v1/alert-rules/${builtin}`)).status,
