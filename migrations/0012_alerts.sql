@@ -123,3 +123,30 @@ create table alert_deliveries (
 );
 create index alert_deliveries_alert on alert_deliveries (alert_id, id) where alert_id is not null;
 create index alert_deliveries_channel on alert_deliveries (channel_id, id);
+
+-- Host intelligence (core/intel/): the current inventory per host and section, written only when a
+-- section's content changed, and the history of what changed.
+create table host_intel (
+  host_id uuid not null references hosts (id) on delete cascade,
+  section text not null
+    check (section in ('packages', 'services', 'users', 'groups', 'ports', 'interfaces', 'routes', 'mounts', 'system')),
+  -- SHA-256 of the canonical JSON of items: equal hashes mean nothing to write.
+  content_hash text not null,
+  items jsonb not null,
+  collected_at timestamptz not null,
+  changed_at timestamptz not null,
+  primary key (host_id, section)
+);
+create table host_intel_changes (
+  id bigint generated always as identity primary key,
+  host_id uuid not null references hosts (id) on delete cascade,
+  section text not null,
+  collected_at timestamptz not null,
+  -- Items by key: added, removed, and changed ({before, after}).
+  added jsonb not null default '[]',
+  removed jsonb not null default '[]',
+  changed jsonb not null default '[]'
+);
+create index host_intel_changes_host on host_intel_changes (host_id, id desc);
+-- Fleet queries: "which hosts have package X", "which hosts listen on port N".
+create index host_intel_packages on host_intel using gin (items jsonb_path_ops) where section in ('packages', 'ports');

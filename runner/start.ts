@@ -6,7 +6,9 @@ import type { Logger } from '../core/log.ts';
 import { DISCOVERY_JOB, LIVENESS_JOB, SCAN_JOB } from '../core/scans/request.ts';
 import { loadRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { EVALUATE_ALERTS_JOB, NOTIFY_JOB } from '../core/alerts/jobs.ts';
+import { INTEL_JOB } from '../core/intel/jobs.ts';
 import { alertsJobHandler } from './alerts-job.ts';
+import { intelJobHandler } from './intel-job.ts';
 import { discoveryJobHandler } from './discovery-job.ts';
 import { watchEvents } from './event-watch.ts';
 import { dbHostKeyStore } from './host-keys.ts';
@@ -92,6 +94,14 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         bannerTimeoutMs: 5 * SECOND,
       }),
       [EVALUATE_ALERTS_JOB]: alertsJobHandler({ db: o.db, jobKey, log }),
+      [INTEL_JOB]: intelJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        hostKeys: dbHostKeyStore(o.db, log),
+        log,
+        connectTimeoutMs: 15 * SECOND,
+        timeoutMs: 120 * SECOND,
+      }),
       [NOTIFY_JOB]: notifyJobHandler({
         db: o.db,
         keyring: () => o.keys.keyring(),

@@ -76,6 +76,8 @@ export const AUDIT_EVENTS = {
   'channel.updated': 'A notification channel was changed',
   'channel.deleted': 'A notification channel was deleted',
   'channel.tested': 'A test message was queued for a notification channel',
+  'host.intel.requested':
+    "A collection of a host's inventory (packages, services, users, ports …) was queued",
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

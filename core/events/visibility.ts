@@ -12,6 +12,7 @@ const PERMISSION_OF: Readonly<Record<string, PermissionName>> = {
   exception: 'exceptions:read',
   credential: 'credentials:read',
   alert: 'alerts:read',
+  intel: 'hosts:read',
 };
 
 /** The event kinds a holder of these permissions may read (live stream, polling). */

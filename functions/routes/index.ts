@@ -23,6 +23,13 @@ import {
   updateAlertRuleRoute,
 } from './alerts/rules.ts';
 import { eventStreamRoute, listEventsRoute } from './events.ts';
+import {
+  collectIntelRoute,
+  fleetPackagesRoute,
+  fleetPortsRoute,
+  hostIntelChangesRoute,
+  hostIntelRoute,
+} from './intel.ts';
 import { listAuditRoute, exportAuditRoute } from './audit.ts';
 import { loginRoute, refreshRoute } from './auth/login.ts';
 import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
@@ -237,4 +244,10 @@ export const routes: AnyRoute[] = [
   deleteChannelRoute,
   testChannelRoute,
   channelDeliveriesRoute,
+  // host intelligence (docs/intelligence.md)
+  collectIntelRoute,
+  hostIntelRoute,
+  hostIntelChangesRoute,
+  fleetPackagesRoute,
+  fleetPortsRoute,
 ];
