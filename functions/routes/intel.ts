@@ -139,6 +139,12 @@ export const hostIntelChangesRoute = defineRoute({
   },
 });
 
+/** The answer of a fleet query: the matching hosts, each with what matched. */
+function matchingHosts(fields: Record<string, z.ZodString>) {
+  const row = z.object({ host_id: z.string(), hostname: z.string(), ...fields });
+  return { 200: { description: 'Matching hosts', schema: z.object({ items: z.array(row) }) } };
+}
+
 export const fleetPackagesRoute = defineRoute({
   method: 'GET',
   path: '/api/v1/intel/packages',
@@ -153,16 +159,7 @@ export const fleetPackagesRoute = defineRoute({
       version_gte: version.optional(),
     })
     .strict(),
-  responses: {
-    200: {
-      description: 'Matching hosts',
-      schema: z.object({
-        items: z.array(
-          z.object({ host_id: z.string(), hostname: z.string(), version: z.string(), arch: z.string() }),
-        ),
-      }),
-    },
-  },
+  responses: matchingHosts({ version: z.string(), arch: z.string() }),
   handler: async ({ db, query }) => {
     const rows = (await sql.hostsWithPackage(db, query.name)).filter(
       (r) =>
@@ -182,22 +179,7 @@ export const fleetPortsRoute = defineRoute({
   query: z
     .object({ port: z.coerce.number().int().min(1).max(65535), proto: z.enum(['tcp', 'udp']).optional() })
     .strict(),
-  responses: {
-    200: {
-      description: 'Matching hosts',
-      schema: z.object({
-        items: z.array(
-          z.object({
-            host_id: z.string(),
-            hostname: z.string(),
-            proto: z.string(),
-            address: z.string(),
-            process: z.string(),
-          }),
-        ),
-      }),
-    },
-  },
+  responses: matchingHosts({ proto: z.string(), address: z.string(), process: z.string() }),
   handler: async ({ db, query }) =>
     jsonResponse({ items: await sql.hostsListeningOn(db, query.port, query.proto ?? null) }),
 });

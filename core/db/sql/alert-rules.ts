@@ -55,24 +55,28 @@ export async function alertRuleById(q: Queryable, id: string): Promise<AlertRule
   return rows[0];
 }
 
+/** A rule's settings as statement parameters, in column order (name … enabled). */
+function ruleParams(r: AlertRuleInput): unknown[] {
+  const threshold = r.threshold === null ? null : JSON.stringify(r.threshold);
+  const params: unknown[] = [
+    r.name,
+    r.eventKind,
+    r.minSeverity,
+    r.hostTags,
+    r.groupIds,
+    r.framework,
+    threshold,
+  ];
+  return [...params, r.dedupWindowSeconds, r.channelIds, r.enabled];
+}
+
 export async function insertAlertRule(q: Queryable, r: AlertRuleInput): Promise<AlertRuleRow> {
   const { rows } = await q.query<AlertRuleRow>(
     `insert into alert_rules (name, event_kind, min_severity, host_tags, group_ids, framework, threshold,
        dedup_window_seconds, channel_ids, enabled)
      values ($1, $2, $3, $4::text[], $5::uuid[], $6, $7::jsonb, $8, $9::uuid[], $10)
      returning ${COLUMNS}`,
-    [
-      r.name,
-      r.eventKind,
-      r.minSeverity,
-      r.hostTags,
-      r.groupIds,
-      r.framework,
-      r.threshold === null ? null : JSON.stringify(r.threshold),
-      r.dedupWindowSeconds,
-      r.channelIds,
-      r.enabled,
-    ],
+    ruleParams(r),
   );
   const row = rows[0];
   if (!row) throw new Error('alert rule insert returned nothing');
@@ -93,19 +97,7 @@ export async function updateAlertRule(
             dedup_window_seconds = $9, channel_ids = $10::uuid[], enabled = $11, updated_at = now()
       where id = $1
      returning ${COLUMNS}`,
-    [
-      id,
-      r.name,
-      r.eventKind,
-      r.minSeverity,
-      r.hostTags,
-      r.groupIds,
-      r.framework,
-      r.threshold === null ? null : JSON.stringify(r.threshold),
-      r.dedupWindowSeconds,
-      r.channelIds,
-      r.enabled,
-    ],
+    [id, ...ruleParams(r)],
   );
   return rows[0];
 }

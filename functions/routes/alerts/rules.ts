@@ -4,7 +4,7 @@ import * as sql from '../../../core/db/sql/alert-rules.ts';
 import { unknownChannelIds } from '../../../core/db/sql/channels.ts';
 import type { Queryable } from '../../../core/db/types.ts';
 import { EVENT_KINDS, SEVERITIES } from '../../../core/events/kinds.ts';
-import { actorOf, principalOf } from '../../auth/principal.ts';
+import { actorOf, principalOf, type Principal } from '../../auth/principal.ts';
 import { ApiError, jsonResponse } from '../../http/errors.ts';
 import { defineRoute } from '../../http/route.ts';
 
@@ -97,6 +97,21 @@ function input(b: z.output<typeof ruleBody>): sql.AlertRuleInput {
   };
 }
 
+/** The audit event of a rule change: who, from where, and the rule as it is now. */
+function ruleAudit(
+  ctx: { principal: Principal | undefined; clientIp: string },
+  code: 'alert_rule.created' | 'alert_rule.updated',
+  r: sql.AlertRuleRow,
+) {
+  return {
+    code,
+    actor: actorOf(principalOf(ctx)),
+    target: { type: 'alert_rule', id: r.id },
+    ip: ctx.clientIp,
+    details: ruleView(r),
+  };
+}
+
 async function checkChannels(tx: Queryable, ids: readonly string[]): Promise<void> {
   const unknown = await unknownChannelIds(tx, ids);
   if (unknown.length > 0)
@@ -129,15 +144,7 @@ export const createAlertRuleRoute = defineRoute({
     const row = await ctx.db.transaction(async (tx) => {
       await checkChannels(tx, ctx.body.channel_ids);
       const r = await sql.insertAlertRule(tx, input(ctx.body));
-      await appendAuditEvents(tx, [
-        {
-          code: 'alert_rule.created',
-          actor: actorOf(principalOf(ctx)),
-          target: { type: 'alert_rule', id: r.id },
-          ip: ctx.clientIp,
-          details: ruleView(r),
-        },
-      ]);
+      await appendAuditEvents(tx, [ruleAudit(ctx, 'alert_rule.created', r)]);
       return r;
     });
     return jsonResponse(ruleView(row), 201);
@@ -162,15 +169,7 @@ export const updateAlertRuleRoute = defineRoute({
       await checkChannels(tx, ctx.body.channel_ids);
       const r = await sql.updateAlertRule(tx, ctx.params.id, input(ctx.body));
       if (!r) throw new ApiError(404, 'not_found', 'no such alert rule');
-      await appendAuditEvents(tx, [
-        {
-          code: 'alert_rule.updated',
-          actor: actorOf(principalOf(ctx)),
-          target: { type: 'alert_rule', id: r.id },
-          ip: ctx.clientIp,
-          details: ruleView(r),
-        },
-      ]);
+      await appendAuditEvents(tx, [ruleAudit(ctx, 'alert_rule.updated', r)]);
       return r;
     });
     return jsonResponse(ruleView(row));
