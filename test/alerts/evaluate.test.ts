@@ -32,7 +32,7 @@ describe('alert evaluation from the event log', () => {
       await t.db.query<Alert>(
         `select a.id::text as id, a.event_kind, a.rule_id, a.state, a.occurrences, a.title, r.name
            from alerts a join alert_rules r on r.id = a.alert_rule_id
-          where a.host_id = $1 order by a.created_at, a.id`,
+          where a.host_id = $1 order by a.first_event_id, a.id`,
         [hostId],
       )
     ).rows;
@@ -201,5 +201,44 @@ describe('alert evaluation from the event log', () => {
       [both[1]?.id],
     );
     expect(expired.rowCount).toBe(1);
+  });
+
+  it('custom rules filter by group membership and by framework mapping', async () => {
+    const member = await seedHost(t.db, 'alerts-3');
+    const outsider = await seedHost(t.db, 'alerts-4');
+    const { rows } = await t.db.query<{ id: string }>(
+      `insert into host_groups (name) values ('dmz') returning id::text as id`,
+    );
+    const group = rows[0]?.id ?? '';
+    await t.db.query('insert into host_group_members (group_id, host_id) values ($1, $2)', [group, member]);
+    await t.db.query(
+      `insert into rule_catalog (rule_id, title, severity, category, refs, platforms, corpus_version)
+       values ('cis_rule', 't', 'low', 'c', '{"cis": ["5.2.10"], "stig": []}', '[]', 'v'),
+              ('stig_rule', 't', 'low', 'c', '{"cis": [], "stig": ["V-1"]}', '[]', 'v')`,
+    );
+    const rule = await insertAlertRule(t.db, {
+      name: 'DMZ CIS regressions',
+      eventKind: 'rule.regressed',
+      minSeverity: null,
+      hostTags: [],
+      groupIds: [group],
+      framework: 'cis',
+      threshold: null,
+      dedupWindowSeconds: 60,
+      channelIds: [],
+      enabled: true,
+    });
+    await emit(
+      regressed(member, 'cis_rule', 'low', 55),
+      regressed(member, 'stig_rule', 'low', 55),
+      regressed(outsider, 'cis_rule', 'low', 55),
+      regressed(member, 'not_in_catalog', 'low', 55),
+    );
+    await evaluateAlerts(t.db, key);
+    const opened = await t.db.query<{ host_id: string; rule_id: string }>(
+      `select host_id::text as host_id, rule_id from alerts where alert_rule_id = $1`,
+      [rule.id],
+    );
+    expect(opened.rows).toEqual([{ host_id: member, rule_id: 'cis_rule' }]);
   });
 });
