@@ -1,5 +1,8 @@
+import { requestAlertEvaluation } from '../core/alerts/jobs.ts';
 import type { JobKey } from '../core/crypto/job-signing.ts';
 import type { Db } from '../core/db/types.ts';
+import { sweepExceptionEvents } from '../core/events/exception-sweep.ts';
+import { scheduleIntel } from '../core/intel/schedule.ts';
 import type { Logger } from '../core/log.ts';
 import { scheduleHostJobs } from '../core/schedule/host-jobs.ts';
 import { scheduleScans } from '../core/schedule/scans.ts';
@@ -32,6 +35,10 @@ export async function runScheduled(
     ['discovery', () => scheduleHostJobs(deps.db, jobKey, log, 'discovery')],
     ['liveness', () => scheduleHostJobs(deps.db, jobKey, log, 'liveness')],
     ['housekeeping', () => runHousekeeping(deps.db, log, deps.housekeeping)],
+    // A backstop for the runners' NOTIFY-driven evaluation (runner/event-watch.ts).
+    ['intel', () => scheduleIntel(deps.db, jobKey, log)],
+    ['exception events', () => sweepExceptionEvents(deps.db)],
+    ['alerts', () => requestAlertEvaluation(deps.db, jobKey)],
   ];
   // One area failing (e.g. a database hiccup) does not stop the others.
   for (const [area, run] of areas) {

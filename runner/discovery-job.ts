@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { recordDiscovery, type DiscoveredFacts } from '../core/db/sql/discovery.ts';
+import type { DiscoveredFacts } from '../core/db/sql/discovery.ts';
+import { recordDiscoveryWithEvents } from '../core/events/host-events.ts';
 import type { Logger } from '../core/log.ts';
 import { prologue } from '../engine/collect/prologue.ts';
 import { runScript } from '../engine/collect/run.ts';
@@ -74,7 +75,7 @@ export function discoveryJobHandler(deps: DiscoveryJobDeps): JobHandler {
         signal,
       });
       const facts = parseDiscovery(sections);
-      if (!(await recordDiscovery(deps.db, hostId, facts))) return;
+      if (!(await recordDiscoveryWithEvents(deps.db, hostId, facts))) return;
       log.info('host discovered', { os_id: facts.osId, kernel: facts.kernel, packages: facts.packageCount });
     } catch (err) {
       const permanent =

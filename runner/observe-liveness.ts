@@ -1,3 +1,4 @@
+import { emitLivenessChanged } from '../core/events/host-events.ts';
 import { livenessForUpdate, recordLiveness } from '../core/db/sql/discovery.ts';
 import type { Db } from '../core/db/types.ts';
 import { decideLiveness, type Liveness, type Observation } from '../core/fleet/liveness.ts';
@@ -17,6 +18,7 @@ export async function observeLiveness(
     if (!row) return undefined;
     const d = decideLiveness({ state: row.liveness, lastObserved: row.liveness_observed }, observed);
     await recordLiveness(tx, hostId, { state: d.state, observed, detail });
+    if (d.changed) await emitLivenessChanged(tx, hostId, row.liveness, d.state, detail);
     return { state: d.state, previous: row.liveness, changed: d.changed };
   });
 }

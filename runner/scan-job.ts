@@ -5,6 +5,7 @@ import type { Db } from '../core/db/types.ts';
 import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
+import { failScan, startScan } from '../core/scans/lifecycle.ts';
 import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
@@ -57,7 +58,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
     const scan = await scans.getScan(deps.db, scanId);
     if (!scan || scan.host_id !== hostId)
       throw new PermanentJobError('the scan does not exist for this host');
-    if (!(await scans.markScanRunning(deps.db, scanId))) return;
+    if (!(await startScan(deps.db, scanId, hostId, job.attempts))) return;
     const log = deps.log.child({ scan_id: scanId, host_id: hostId });
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
@@ -94,7 +95,7 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
             : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
       if (failure.code !== 'runtime_error') deps.metrics?.sshFailure(failure.code);
-      await scans.markScanFailed(deps.db, scanId, failure.code, failure.message, last);
+      await failScan(deps.db, scanId, hostId, failure.code, failure.message, last);
       if (last) deps.metrics?.scanFinished('failed', elapsed());
       // A scan that could not reach the host is also a liveness observation: the band shows it as down.
       if (failure.code === 'unreachable') await observeLiveness(deps.db, hostId, 'down', failure.message);

@@ -5,10 +5,17 @@ import type { IdentityRuntime } from '../core/identity/runtime.ts';
 import type { Logger } from '../core/log.ts';
 import { DISCOVERY_JOB, LIVENESS_JOB, SCAN_JOB } from '../core/scans/request.ts';
 import { loadRules, type Rule, type TraversalMode } from '../engine/index.ts';
+import { EVALUATE_ALERTS_JOB, NOTIFY_JOB } from '../core/alerts/jobs.ts';
+import { INTEL_JOB } from '../core/intel/jobs.ts';
+import { alertsJobHandler } from './alerts-job.ts';
+import { intelJobHandler } from './intel-job.ts';
 import { discoveryJobHandler } from './discovery-job.ts';
+import { watchEvents } from './event-watch.ts';
 import { dbHostKeyStore } from './host-keys.ts';
 import { startJobLoop, type JobLoop } from './job-loop.ts';
 import { livenessJobHandler } from './liveness-job.ts';
+import { notifyJobHandler } from './notify/job.ts';
+import type { DeliveryPolicy } from './notify/address-guard.ts';
 import { scanJobHandler } from './scan-job.ts';
 import { loadBundledRules } from '../core/node/bundled-rules.ts';
 import type { Metrics } from '../core/node/metrics/registry.ts';
@@ -31,6 +38,8 @@ export interface RunnerOptions {
   /** Scan the `local` host (this machine) without SSH; off unless the config or development mode says so. */
   allowLocalTransport?: boolean;
   metrics?: Pick<Metrics, 'scanFinished' | 'sshFailure' | 'jobRetried'>;
+  /** Where notification channels may connect (docs/alerts.md); default public addresses, system CAs. */
+  notify?: DeliveryPolicy;
 }
 
 /** A runner id that names the machine and process, for `jobs.locked_by` and the logs. */
@@ -52,14 +61,15 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
   };
   const log = o.log.child({ component: 'runner' });
   const allowLocalTransport = o.allowLocalTransport ?? false;
-  return startJobLoop({
+  const jobKey = await o.keys.jobKey();
+  const loop = await startJobLoop({
     db: o.db,
     dsn: o.dsn,
     workerId: runnerId(),
     concurrency: o.concurrency,
     pollIntervalMs: o.pollIntervalMs,
     ...(o.leaseSeconds !== undefined ? { leaseSeconds: o.leaseSeconds } : {}),
-    jobKey: await o.keys.jobKey(),
+    jobKey,
     log,
     ...(o.metrics ? { onRetry: o.metrics.jobRetried } : {}),
     handlers: {
@@ -93,6 +103,30 @@ export async function startRunner(o: RunnerOptions): Promise<JobLoop> {
         allowLocalTransport,
         bannerTimeoutMs: 5 * SECOND,
       }),
+      [EVALUATE_ALERTS_JOB]: alertsJobHandler({ db: o.db, jobKey, log }),
+      [INTEL_JOB]: intelJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        hostKeys: dbHostKeyStore(o.db, log),
+        log,
+        connectTimeoutMs: 15 * SECOND,
+        allowLocalTransport,
+        timeoutMs: 120 * SECOND,
+      }),
+      [NOTIFY_JOB]: notifyJobHandler({
+        db: o.db,
+        keyring: () => o.keys.keyring(),
+        log,
+        policy: o.notify ?? { allowPrivateNetworks: false, ca: [] },
+      }),
     },
   });
+  const events = await watchEvents({ db: o.db, dsn: o.dsn, jobKey, log });
+  return {
+    running: () => loop.running(),
+    async stop(deadlineMs) {
+      await events.stop();
+      await loop.stop(deadlineMs);
+    },
+  };
 }

@@ -64,16 +64,18 @@ export default defineCommand({
         ctx.stdout.write(`new credential key ${ring.current} written to ${file.path}\n`);
       }
       await startRotation(db, ring.current);
-      const total = { credentials: 0, mfaSecrets: 0 };
+      const total = { credentials: 0, mfaSecrets: 0, channels: 0 };
       for (let pass = 1; ; pass++) {
         const done = await reencryptEnvelopes(db, ring, { batchSize: batch });
         total.credentials += done.credentials;
         total.mfaSecrets += done.mfaSecrets;
+        total.channels += done.channels;
         const left = await countEnvelopesNotUnder(db, ring.current);
-        if (left.credentials + left.mfa_secrets === 0) break;
+        if (left.credentials + left.mfa_secrets + left.channels === 0) break;
         if (pass >= MAX_PASSES) {
           ctx.stderr.write(
-            `openwatch rotate-dek: ${left.credentials} credentials and ${left.mfa_secrets} TOTP secrets are still ` +
+            `openwatch rotate-dek: ${left.credentials} credentials, ${left.mfa_secrets} TOTP secrets and ` +
+              `${left.channels} notification channels are still ` +
               'sealed under an older key (a server that has not loaded the new key file?); run it again\n',
           );
           return 1;
@@ -92,13 +94,14 @@ export default defineCommand({
               key_version: version,
               retired,
               // Counts of re-sealed rows (names chosen so the audit redaction of secret-like keys keeps them).
-              resealed: { ssh: total.credentials, mfa: total.mfaSecrets },
+              resealed: { ssh: total.credentials, mfa: total.mfaSecrets, channels: total.channels },
             },
           },
         ]);
       });
       ctx.stdout.write(
-        `re-encrypted ${total.credentials} credentials and ${total.mfaSecrets} TOTP secrets under ${version}\n` +
+        `re-encrypted ${total.credentials} credentials, ${total.mfaSecrets} TOTP secrets and ` +
+          `${total.channels} notification channels under ${version}\n` +
           `retired: ${retired.join(', ') || 'none'}\n`,
       );
       return 0;

@@ -63,12 +63,14 @@ export default defineCommand({
           ctx.stderr.write(`runner metrics on ${server.url}\n`);
         }
         const { startRunner } = await import('../../runner/start.ts');
+        const { deliveryPolicy } = await import('../../runner/notify/policy.ts');
         const loop = await startRunner({
           db,
           dsn: database.dsn,
           keys: nodeCredentialKeys(keyFile),
           log,
           metrics: pm.metrics,
+          notify: deliveryPolicy(config.notifications),
           ...settings,
           allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
         });

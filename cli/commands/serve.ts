@@ -184,6 +184,7 @@ export default defineCommand({
         // A single-node install needs one service: the runner shares the pool and keys.
         // Loaded here, not at start-up: every CLI invocation imports every command module.
         const { startRunner } = await import('../../runner/start.ts');
+        const { deliveryPolicy } = await import('../../runner/notify/policy.ts');
         const loop = await startRunner({
           db,
           dsn: database.dsn,
@@ -192,6 +193,7 @@ export default defineCommand({
           metrics,
           ...runner,
           allowLocalTransport: allowLocalTransport(config, database.embedded !== undefined),
+          notify: deliveryPolicy(config.notifications),
         });
         stops.unshift(() => loop.stop(RUNNER_SHUTDOWN_DEADLINE_MS));
       }

@@ -70,6 +70,22 @@ export const AUDIT_EVENTS = {
   'system.backup.created': 'openwatch backup wrote an archive (its path, schema version and row counts)',
   'system.backup.restored':
     'openwatch restore loaded an archive into this database (the archive, its creation time, migrations applied)',
+  'alert.fired': 'An alert opened (or an open, unhandled one was re-notified after its dedup window)',
+  'alert.acknowledged': 'A user acknowledged an alert',
+  'alert.silenced': 'A user silenced an alert until a time',
+  'alert.silence_expired': "A silenced alert's silence ran out: it is active again",
+  'alert.resolved': 'An alert was resolved (by a user, or automatically when its condition cleared)',
+  'alert.dismissed': 'A user dismissed an alert',
+  'alert.reopened': 'A user made an acknowledged or silenced alert active again',
+  'alert_rule.created': 'A custom alert rule was created',
+  'alert_rule.updated': 'An alert rule was changed (filters, window, channels, enabled)',
+  'alert_rule.deleted': 'A custom alert rule was deleted',
+  'channel.created': 'A notification channel was created (its secrets are never logged)',
+  'channel.updated': 'A notification channel was changed',
+  'channel.deleted': 'A notification channel was deleted',
+  'channel.tested': 'A test message was queued for a notification channel',
+  'host.intel.requested':
+    "A collection of a host's inventory (packages, services, users, ports …) was queued",
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

@@ -128,6 +128,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    notifications: z
+      .object({
+        /** Let channels reach loopback, private and other non-public addresses (SSRF guard off). */
+        allow_private_networks: z.boolean().default(false),
+        /** PEM file of extra CA certificates trusted by webhook, Slack and SMTP TLS. */
+        ca_file: z.string().min(1).optional(),
+        /** The console's public base URL, to make links in messages absolute. */
+        console_url: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { envelopeContext, open, seal, type Keyring } from './envelope.ts';
 const credentialContext = (id: string, field: 'secret' | 'passphrase' | 'sudo_password') =>
   envelopeContext('credentials', id, field);
 const mfaContext = (userId: string) => envelopeContext('users', userId, 'mfa_secret');
+const channelContext = (id: string) => envelopeContext('notification_channels', id, 'secret');
 
 async function reseal(ring: Keyring, envelope: string, context: string): Promise<string> {
   return seal(ring, await open(ring, envelope, context), context);
@@ -22,6 +23,7 @@ async function resealNullable(
 export interface ReencryptProgress {
   credentials: number;
   mfaSecrets: number;
+  channels: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function reencryptEnvelopes(
   ring: Keyring,
   o: { batchSize: number; onBatch?: (p: ReencryptProgress) => void },
 ): Promise<ReencryptProgress> {
-  const done: ReencryptProgress = { credentials: 0, mfaSecrets: 0 };
+  const done: ReencryptProgress = { credentials: 0, mfaSecrets: 0, channels: 0 };
   const target = ring.current;
   for (;;) {
     const n = await db.transaction(async (tx) => {
@@ -67,6 +69,22 @@ export async function reencryptEnvelopes(
       return rows.length;
     });
     done.mfaSecrets += n;
+    if (n > 0) o.onBatch?.(done);
+    if (n < o.batchSize) break;
+  }
+  for (;;) {
+    const n = await db.transaction(async (tx) => {
+      const rows = await sql.lockChannelsNotUnder(tx, target, o.batchSize);
+      for (const r of rows)
+        await sql.setChannelEnvelope(
+          tx,
+          r.id,
+          await reseal(ring, r.secret_enc, channelContext(r.id)),
+          target,
+        );
+      return rows.length;
+    });
+    done.channels += n;
     if (n > 0) o.onBatch?.(done);
     if (n < o.batchSize) break;
   }

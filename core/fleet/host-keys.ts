@@ -7,6 +7,8 @@ import {
   setHostKeyStatus,
 } from '../db/sql/host-keys.ts';
 import type { Db, Queryable } from '../db/types.ts';
+import { emitEvents } from '../events/emit.ts';
+import { links } from '../events/kinds.ts';
 
 export const SYSTEM_ACTOR: AuditActor = { id: null, name: 'system' };
 
@@ -92,6 +94,15 @@ async function recordMismatch(
         pinned: decision.pinned ?? null,
         recorded: pending ? 'pending' : 'already known',
       },
+    },
+  ]);
+  await emitEvents(tx, [
+    {
+      kind: 'host_key.changed',
+      hostId,
+      severity: 'high',
+      link: links.host(hostId),
+      data: { offered: offered.fingerprint, key_type: offered.keyType, pinned: decision.pinned ?? null },
     },
   ]);
   return decision;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
+import { emitScanCompleted } from '../events/scan-events.ts';
 import {
   advanceHostRuleState,
   completeScan,
@@ -74,8 +75,8 @@ function columns(results: readonly RuleResult[]): {
 /**
  * Records a finished scan in ONE transaction: evidence (deduplicated by content hash), the scan's
  * results, the host × rule state, a transaction row per verdict that appeared or changed, and the scan
- * marked completed with its counts. Posture reads only the state this writes, so a scan counts once it
- * completed. Applying a completed scan again changes nothing (`applied: false`).
+ * marked completed with its counts, and its events (core/events/scan-events.ts). Posture reads only
+ * the state this writes, so a scan counts once it completed. Applying a completed scan again changes nothing (`applied: false`).
  */
 export async function applyScanResults(db: Db, input: ApplyInput): Promise<ApplyOutcome> {
   const { cols, evidence, counts } = columns(input.report.results);
@@ -95,6 +96,12 @@ export async function applyScanResults(db: Db, input: ApplyInput): Promise<Apply
     const results = await insertScanResults(tx, input.scanId, cols);
     const transactions = await advanceHostRuleState(tx, input.hostId, input.scanId, input.completedAt, cols);
     await completeScan(tx, input.scanId, counts, startedAt, input.completedAt);
+    await emitScanCompleted(tx, {
+      hostId: input.hostId,
+      scanId: input.scanId,
+      at: input.completedAt,
+      counts: { ...counts },
+    });
     return { applied: true, results, newEvidence, transactions };
   });
 }

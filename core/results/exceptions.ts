@@ -1,4 +1,6 @@
 import { appendAuditEvents, audit, type AuditActor } from '../audit/append.ts';
+import { emitEvents } from '../events/emit.ts';
+import { links, type NewEvent } from '../events/kinds.ts';
 import * as sql from '../db/sql/exceptions.ts';
 import type { Db, Queryable } from '../db/types.ts';
 
@@ -62,6 +64,20 @@ async function checkTarget(q: Queryable, x: RequestInput): Promise<void> {
 
 const target = (id: string) => ({ type: 'exception', id });
 
+function exceptionEvent(
+  kind: 'exception.requested' | 'exception.decided',
+  row: sql.ExceptionRow,
+  data: Record<string, unknown>,
+): NewEvent {
+  return {
+    kind,
+    hostId: row.host_id,
+    ruleId: row.rule_id,
+    link: links.exception(row.id),
+    data: { exception_id: row.id, group_id: row.group_id, state: row.state, ...data },
+  };
+}
+
 export async function requestException(db: Db, x: RequestInput, c: Caller): Promise<sql.ExceptionRow> {
   return db.transaction(async (tx) => {
     await checkTarget(tx, x);
@@ -81,6 +97,7 @@ export async function requestException(db: Db, x: RequestInput, c: Caller): Prom
         },
       },
     ]);
+    await emitEvents(tx, [exceptionEvent('exception.requested', row, { requested_by: c.actor.name })]);
     return row;
   });
 }
@@ -124,6 +141,9 @@ export async function decideException(
     ]);
     const updated = await sql.exceptionById(tx, id);
     if (!updated) throw new ExceptionError('not_found', 'no such exception');
+    await emitEvents(tx, [
+      exceptionEvent('exception.decided', updated, { decision, decided_by: c.actor.name }),
+    ]);
     return { self: false as const, row: updated };
   });
   if (outcome.self) {

@@ -12,6 +12,8 @@ import {
   type CredentialRow,
 } from '../../core/db/sql/credentials.ts';
 import { SQLSTATE, sqlState } from '../../core/db/types.ts';
+import { emitEvents } from '../../core/events/emit.ts';
+import { links } from '../../core/events/kinds.ts';
 import { decryptCredential } from '../../core/fleet/credentials.ts';
 import { actorOf, principalOf, type Principal } from '../auth/principal.ts';
 import {
@@ -25,6 +27,9 @@ import {
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { idParams } from '../identity/views.ts';
+
+/** Body fields that replace a secret: changing one is a rotation (`credential.rotated`). */
+const SECRET_FIELDS = ['private_key', 'password', 'passphrase', 'sudo_password'];
 
 /** A credential as the API shows it: metadata only, never a secret. */
 const credentialSchema = z.object({
@@ -259,6 +264,14 @@ export const updateCredentialRoute = defineRoute({
         });
         const fields = Object.keys(b);
         await appendAuditEvents(tx, [event(p, ctx.clientIp, 'credential.updated', c, { fields })]);
+        if (SECRET_FIELDS.some((f) => fields.includes(f)))
+          await emitEvents(tx, [
+            {
+              kind: 'credential.rotated',
+              link: links.credential(c.id),
+              data: { credential_id: c.id, name: c.name },
+            },
+          ]);
         return c;
       })
       .catch((err: unknown) => {

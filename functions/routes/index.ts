@@ -1,4 +1,35 @@
 import type { AnyRoute } from '../http/route.ts';
+import {
+  alertActionRoutes,
+  alertDeliveriesRoute,
+  getAlertRoute,
+  listAlertsRoute,
+  markAlertsReadRoute,
+  unreadAlertsRoute,
+} from './alerts/alerts.ts';
+import {
+  channelDeliveriesRoute,
+  createChannelRoute,
+  deleteChannelRoute,
+  getChannelRoute,
+  listChannelsRoute,
+  testChannelRoute,
+  updateChannelRoute,
+} from './alerts/channels.ts';
+import {
+  createAlertRuleRoute,
+  deleteAlertRuleRoute,
+  listAlertRulesRoute,
+  updateAlertRuleRoute,
+} from './alerts/rules.ts';
+import { eventStreamRoute, listEventsRoute } from './events.ts';
+import {
+  collectIntelRoute,
+  fleetPackagesRoute,
+  fleetPortsRoute,
+  hostIntelChangesRoute,
+  hostIntelRoute,
+} from './intel.ts';
 import { listAuditRoute, exportAuditRoute } from './audit.ts';
 import { loginRoute, refreshRoute } from './auth/login.ts';
 import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
@@ -196,4 +227,31 @@ export const routes: AnyRoute[] = [
   // first-run setup: the one-time link that creates the first administrator
   setupStatusRoute,
   completeSetupRoute,
+  // events, alerts and notification channels (docs/events.md, docs/alerts.md); the fixed
+  // /alerts/unread-count and /alerts/read come before /alerts/:id
+  listEventsRoute,
+  eventStreamRoute,
+  listAlertsRoute,
+  unreadAlertsRoute,
+  markAlertsReadRoute,
+  getAlertRoute,
+  alertDeliveriesRoute,
+  ...alertActionRoutes,
+  listAlertRulesRoute,
+  createAlertRuleRoute,
+  updateAlertRuleRoute,
+  deleteAlertRuleRoute,
+  listChannelsRoute,
+  createChannelRoute,
+  getChannelRoute,
+  updateChannelRoute,
+  deleteChannelRoute,
+  testChannelRoute,
+  channelDeliveriesRoute,
+  // host intelligence (docs/intelligence.md)
+  collectIntelRoute,
+  hostIntelRoute,
+  hostIntelChangesRoute,
+  fleetPackagesRoute,
+  fleetPortsRoute,
 ];

@@ -1,3 +1,5 @@
+import { channelById, insertChannel } from '../../core/db/sql/channels.ts';
+import { openChannel, sealChannelSecret } from '../../core/notify/channels.ts';
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeContext, envelopeKeyVersion, open, seal } from '../../core/crypto/envelope.ts';
@@ -19,6 +21,8 @@ describe('openwatch rotate-dek', () => {
   let env: Record<string, string>;
   let userId: string;
   const totp = new TextEncoder().encode('12345678901234567890');
+  const channelId = crypto.randomUUID();
+  const channelSecret = { url: 'https://hooks.example/x', signing_secret: 's'.repeat(32) };
 
   const credentials = async () =>
     (await t.db.query<CredentialRow>('select * from credentials order by name')).rows;
@@ -52,6 +56,16 @@ describe('openwatch rotate-dek', () => {
         createdBy: null,
       });
     }
+    await insertChannel(t.db, {
+      id: channelId,
+      name: 'hook',
+      type: 'webhook',
+      config: {},
+      secretEnc: await sealChannelSecret(ring, channelId, channelSecret),
+      keyVersion: ring.current,
+      enabled: true,
+      createdBy: null,
+    });
     userId = await seedUser(t.db, 'mfa_user', ['viewer']);
     const envelope = await seal(ring, totp, envelopeContext('users', userId, 'mfa_secret'));
     await t.db.query('update users set mfa_secret = $2 where id = $1', [userId, envelope]);
@@ -72,7 +86,9 @@ describe('openwatch rotate-dek', () => {
     expect((statSync(`${base}.v2`).mode & 0o777).toString(8)).toBe('600');
     const after = await loadCredentialKeyring(base);
     expect(after.current).not.toBe(before.current);
-    expect(res.stdout).toContain(`re-encrypted 7 credentials and 1 TOTP secrets under ${after.current}`);
+    expect(res.stdout).toContain(
+      `re-encrypted 7 credentials, 1 TOTP secrets and 1 notification channels under ${after.current}`,
+    );
     expect(res.stdout).toContain(`retired: ${before.current}`);
 
     // The running server picks the new file up: it seals with the new key and still opens the old.
@@ -91,6 +107,10 @@ describe('openwatch rotate-dek', () => {
     const mfa = await mfaSecret();
     expect(envelopeKeyVersion(mfa)).toBe(after.current);
     expect(await open(after, mfa, envelopeContext('users', userId, 'mfa_secret'))).toEqual(totp);
+    const channel = await channelById(t.db, channelId);
+    expect(channel?.key_version).toBe(after.current);
+    expect(envelopeKeyVersion(channel?.secret_enc ?? '')).toBe(after.current);
+    if (channel) expect((await openChannel(after, channel)).secret).toEqual(channelSecret);
 
     const state = await t.db.query<{ retired_versions: string[]; completed_at: Date | null }>(
       'select retired_versions, completed_at from envelope_key_rotations where key_version = $1',
@@ -102,7 +122,13 @@ describe('openwatch rotate-dek', () => {
       `select details from audit_events where code = 'credential_key.rotated'`,
     );
     expect(audit.rows).toEqual([
-      { details: { key_version: after.current, retired: [before.current], resealed: { ssh: 7, mfa: 1 } } },
+      {
+        details: {
+          key_version: after.current,
+          retired: [before.current],
+          resealed: { ssh: 7, mfa: 1, channels: 1 },
+        },
+      },
     ]);
   });
 

@@ -86,12 +86,40 @@ export async function setMfaSecret(q: Queryable, id: string, envelope: string): 
 export async function countEnvelopesNotUnder(
   q: Queryable,
   version: string,
-): Promise<{ credentials: number; mfa_secrets: number }> {
-  const { rows } = await q.query<{ credentials: number; mfa_secrets: number }>(
+): Promise<{ credentials: number; mfa_secrets: number; channels: number }> {
+  const { rows } = await q.query<{ credentials: number; mfa_secrets: number; channels: number }>(
     `select (select count(*)::int from credentials where key_version <> $1) as credentials,
             (select count(*)::int from users
-              where mfa_secret is not null and split_part(mfa_secret, ':', 2) <> $1) as mfa_secrets`,
+              where mfa_secret is not null and split_part(mfa_secret, ':', 2) <> $1) as mfa_secrets,
+            (select count(*)::int from notification_channels where key_version <> $1) as channels`,
     [version],
   );
-  return rows[0] ?? { credentials: 0, mfa_secrets: 0 };
+  return rows[0] ?? { credentials: 0, mfa_secrets: 0, channels: 0 };
+}
+
+/** A batch of notification channels sealed under another key, locked until the transaction ends. */
+export async function lockChannelsNotUnder(
+  q: Queryable,
+  version: string,
+  limit: number,
+): Promise<{ id: string; secret_enc: string }[]> {
+  const { rows } = await q.query<{ id: string; secret_enc: string }>(
+    `select id::text as id, secret_enc from notification_channels where key_version <> $1
+      order by id limit $2 for update`,
+    [version, limit],
+  );
+  return rows;
+}
+
+export async function setChannelEnvelope(
+  q: Queryable,
+  id: string,
+  envelope: string,
+  version: string,
+): Promise<void> {
+  await q.query('update notification_channels set secret_enc = $2, key_version = $3 where id = $1', [
+    id,
+    envelope,
+    version,
+  ]);
 }

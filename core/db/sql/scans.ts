@@ -106,14 +106,15 @@ export async function markScanFailed(
   code: string,
   message: string,
   final = true,
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `update scans set error_code = $2, error_message = left($3, 2000),
             status = case when $4 then 'failed' else status end,
             finished_at = case when $4 then now() else finished_at end
       where id = $1 and status in ('queued', 'running')`,
     [id, code, message, final],
   );
+  return rowCount === 1;
 }
 
 export async function markScanCancelled(db: Queryable, id: string): Promise<boolean> {
