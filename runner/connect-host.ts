@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Keyring } from '../core/crypto/envelope.ts';
 import { hostById, type HostRow } from '../core/db/sql/hosts.ts';
 import type { Db } from '../core/db/types.ts';
@@ -99,6 +100,22 @@ export async function connectHost(
   return { host, plain: ssh, transport, close: () => ssh.close() };
 }
 
+/**
+ * The environment local scan commands get: what a login shell would start with, never the server's own,
+ * which can hold secrets (a DSN, key paths) that evidence must not pick up.
+ */
+function localScanEnv(): NodeJS.ProcessEnv {
+  const me = userInfo();
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: me.homedir,
+    USER: me.username,
+    LOGNAME: me.username,
+    SHELL: '/bin/sh',
+    LANG: 'C',
+  };
+}
+
 /** This machine, without SSH or a credential, as the runner's own user: only where the config allows it. */
 function openLocal(deps: ConnectDeps, host: HostRow): OpenedHost {
   if (!deps.allowLocalTransport)
@@ -108,6 +125,6 @@ function openLocal(deps: ConnectDeps, host: HostRow): OpenedHost {
         "runner.allow_local_transport is off (set it to true in the runner's config, or delete the host)",
       true,
     );
-  const local = new LocalTransport();
+  const local = new LocalTransport({ env: localScanEnv() });
   return { host, plain: local, transport: local, close: () => local.close() };
 }

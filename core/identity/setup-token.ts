@@ -4,7 +4,7 @@ import { activeAdminExists, insertSetupToken, invalidateLiveSetupTokens } from '
 import type { Db } from '../db/types.ts';
 
 /** A setup link works until it is used or this long after it was minted, whichever comes first. */
-export const SETUP_TOKEN_VALID_SECONDS = 24 * 60 * 60;
+const SETUP_TOKEN_VALID_SECONDS = 24 * 60 * 60;
 const TOKEN_BYTES = 32;
 
 export interface MintedSetupToken {

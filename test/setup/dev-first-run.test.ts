@@ -28,9 +28,12 @@ describe('npm start (development mode): first administrator by link, this machin
 
   it('prints the setup link, scans this machine with results, evidence and a score, and restarts idempotently', async () => {
     const apiPort = await freePort();
+    // The server's own environment must not reach local scan commands (and so evidence): a canary in it.
+    const canary = `/nonexistent/ow-canary-${process.pid}`;
     const env = {
       OPENWATCH_SERVER_LISTEN: `127.0.0.1:${apiPort}`,
       OPENWATCH_DATABASE_EMBEDDED_PORT: String(await freePort()),
+      PATH: `${canary}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     };
     const started = Date.now();
     running = startDevServe(cwd, env);
@@ -64,13 +67,21 @@ describe('npm start (development mode): first administrator by link, this machin
     const scan = scans.items[0];
     expect(scan?.status).toBe('completed');
     expect(scan?.counts?.total).toBeGreaterThan(100);
-    const { results } = await get<{ results: { status: string; evidence: unknown }[] }>(
+    const { results } = await get<{ results: { rule_id: string; status: string; evidence: unknown }[] }>(
       `/api/v1/scans/${scan?.id ?? ''}/results`,
     );
     const withEvidence = (status: string) =>
       results.some((r) => r.status === status && Array.isArray(r.evidence) && r.evidence.length > 0);
     expect(withEvidence('pass')).toBe(true);
     expect(withEvidence('fail')).toBe(true);
+    expect(JSON.stringify(results)).not.toContain(canary);
+    if (process.getuid?.() === 0) {
+      // The control: this rule's evidence is the PATH the scan commands ran with.
+      const path = results.find((r) => r.rule_id === 'root_path_no_dot');
+      expect(path?.evidence).toEqual([
+        expect.objectContaining({ source: 'printenv PATH', observed: expect.stringContaining('/usr/bin') }),
+      ]);
+    }
 
     // A restart registers nothing new and prints no link: an administrator exists, the machine is known.
     running.child.kill('SIGINT');

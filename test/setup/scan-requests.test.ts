@@ -72,7 +72,7 @@ describe('scan requests name their mistakes; the local transport stays server-si
     expect((await call('POST', `/api/v1/hosts/${hostId}/scans`, { rule_ids: ['Bad Id'] })).status).toBe(400);
   });
 
-  it('narrows a scan to the framework’s rules and keeps the given ids', async () => {
+  it('narrows a scan to the framework’s rules, and refuses ids of which none cites it', async () => {
     const cited = await t.db.query<{ rule_id: string }>(
       `select rule_id from rule_catalog where refs ? 'stig' order by rule_id`,
     );
@@ -81,7 +81,19 @@ describe('scan requests name their mistakes; the local transport stays server-si
     expect(res.status).toBe(202);
     const scan = (await res.json()) as { id: string; rule_ids: string[] };
     expect(scan.rule_ids).toEqual(cited.rows.map((r) => r.rule_id));
-    expect((await call('POST', `/api/v1/scans/${scan.id}/cancel`)).status).toBe(200);
+    const uncited = await t.db.query<{ rule_id: string }>(
+      `select rule_id from rule_catalog where not refs ? 'stig' order by rule_id limit 1`,
+    );
+    const other = uncited.rows[0]?.rule_id ?? '';
+    const none = await call('POST', `/api/v1/groups/${groupId}/scans`, {
+      framework: 'stig',
+      rule_ids: [other],
+    });
+    expect(none.status).toBe(422);
+    expect(await error(none)).toMatchObject({
+      code: 'no_matching_rule',
+      details: { framework: 'stig', rule_ids: [other] },
+    });
   });
 
   it('refuses transport in host requests and fails a local host’s scan where local transport is off', async () => {

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli as run } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** Each mistake is a usage error (exit 2) that names the problem, found before any host is contacted. */
-describe('openwatch scan usage errors', { timeout: 120_000 }, () => {
+/** Each run compiles the CLI through tsx: on a loaded 2-core machine that alone can take a minute. */
+const runCli = (args: string[]) => run(args, { timeoutMs: 150_000 });
+
+describe('openwatch scan usage errors', { timeout: 600_000 }, () => {
   const dir = tempDir('ow-scan-usage');
 
   it('a missing or non-file --key, and a missing inventory key', async () => {
