@@ -15,6 +15,8 @@ export {
 export { METHODS } from './eval/methods/index.ts';
 export { CAPABILITIES, type Capability, type CapExpr } from './platform/capabilities.ts';
 export { ruleJsonSchema } from './rules/json-schema.ts';
+export { checkSummary } from './remediation/check-summary.ts';
+export { shellFix } from './remediation/shell-fix.ts';
 export type { Rule, CheckNode, Implementation, VariableDef, Dependency } from './rules/types.ts';
 export type {
   Evidence,

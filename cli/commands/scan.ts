@@ -110,6 +110,11 @@ export default defineCommand({
     },
     { name: 'format', type: 'string', value: 'FMT', description: `${FORMATS.join('|')} (default text)` },
     {
+      name: 'explain',
+      type: 'boolean',
+      description: 'Text format: each failing rule with what it checks and why, beside its fix',
+    },
+    {
       name: 'output',
       type: 'string',
       short: 'o',
@@ -170,7 +175,8 @@ export default defineCommand({
       format === 'text' &&
       (ctx.stdout as { isTTY?: boolean }).isTTY === true &&
       !ctx.env.NO_COLOR;
-    const text = formatter(format)(output, { color });
+    const explain = flag(ctx, 'explain') ? new Map(rules.map((r) => [r.id, r])) : undefined;
+    const text = formatter(format)(output, { color, explain });
     if (file !== undefined) await writeFile(file, text);
     else ctx.stdout.write(text);
     return exitCodeFor(output);

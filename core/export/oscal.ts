@@ -118,9 +118,13 @@ export function oscalExport(d: ScanExportData, generatedAt: Date) {
         'target-id': ruleToken(r.rule_id),
         props: props({ status: r.status }),
         status,
-        ...(r.status === 'pass' || r.status === 'fail'
+        ...(r.status === 'pass'
           ? {}
-          : { remarks: `OpenWatch verdict: ${r.status}${r.reason ? ` (${r.reason})` : ''}.` }),
+          : r.status === 'fail'
+            ? r.remediation
+              ? { remarks: `Remediation:\n\n${r.remediation}` }
+              : {}
+            : { remarks: `OpenWatch verdict: ${r.status}${r.reason ? ` (${r.reason})` : ''}.` }),
       },
       'related-observations': [{ 'observation-uuid': observationUuid }],
     });

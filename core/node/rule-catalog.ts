@@ -8,6 +8,9 @@ import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import { syncRuleCatalog, type SyncOutcome } from '../results/catalog.ts';
 
+/** Bumped when catalog entries gain a field, so an unchanged corpus is still re-synced once. */
+const CATALOG_SHAPE = 2;
+
 /** SHA-256 over every rule file's relative path and content, in path order: changes when any file does. */
 export async function corpusVersion(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -16,6 +19,8 @@ export async function corpusVersion(dir: string): Promise<string> {
     .map((e) => join(e.parentPath, e.name))
     .sort();
   const h = createHash('sha256');
+  // The catalog's own shape is part of its version: a new column is filled by the next start-up's sync.
+  h.update(`catalog-shape:${CATALOG_SHAPE}\0`);
   for (const f of files) {
     h.update(relative(dir, f)).update('\0');
     h.update(await readFile(f)).update('\0');

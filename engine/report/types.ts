@@ -19,6 +19,8 @@ export interface ScanOutput {
 export interface FormatOptions {
   /** ANSI colour in the text format; the CLI enables it only on a TTY without NO_COLOR. */
   color?: boolean;
+  /** `--explain`: each failing rule's description and rationale, by rule id, shown beside its fix. */
+  explain?: ReadonlyMap<string, { description: string; rationale: string }>;
 }
 
 export type Formatter = (output: ScanOutput, options: FormatOptions) => string;

@@ -56,7 +56,7 @@ import {
   listRolesRoute,
   updateRoleRoute,
 } from './roles.ts';
-import { listRulesRoute } from './rules.ts';
+import { getRuleRoute, listRulesRoute } from './rules.ts';
 import { getMfaPolicyRoute, putMfaPolicyRoute } from './settings.ts';
 import {
   getDiscoveryConfigRoute,
@@ -192,4 +192,6 @@ export const routes: AnyRoute[] = [
   cancelScanRoute,
   scanResultsRoute,
   exportScanRoute,
+  // guidance, profiles and reports
+  getRuleRoute,
 ];
