@@ -31,3 +31,18 @@ export type {
   Severity,
   Status,
 } from './types.ts';
+export { PROFILES_SUBDIR } from './rules/loader.ts';
+export {
+  applyTailoring,
+  defaultProfileFor,
+  loadProfiles,
+  parseProfileText,
+  ProfileError,
+  ProfileSchema,
+  TailoringSchema,
+  variableStrings,
+  type Profile,
+  type Tailoring,
+} from './profiles/profile.ts';
+export { contradictions, type Contradiction } from './profiles/settings.ts';
+export { expectedProfileFiles, generatedProfileFiles } from './profiles/files.ts';

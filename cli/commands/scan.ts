@@ -71,6 +71,18 @@ export default defineCommand({
       value: 'NAME',
       description: 'Env var holding the sudo password (implies --sudo)',
     },
+    {
+      name: 'profile',
+      type: 'string',
+      value: 'ID',
+      description: 'Only the rules of this benchmark profile, with its variables (docs/profiles.md)',
+    },
+    {
+      name: 'tailoring',
+      type: 'string',
+      value: 'FILE',
+      description: 'A tailoring file: a profile it extends, rules removed or added, variables',
+    },
     { name: 'rule', type: 'string', multiple: true, value: 'ID', description: 'Only this rule (repeatable)' },
     {
       name: 'framework',
@@ -148,12 +160,14 @@ export default defineCommand({
     if (traversal === undefined) throw new UsageError(`--traversal must be one of ${TRAVERSALS.join(', ')}`);
     const timeoutMs = positiveInt(ctx, 'timeout', DEFAULT_TIMEOUT_S) * 1000;
     const concurrency = positiveInt(ctx, 'concurrency', DEFAULT_CONCURRENCY);
-    const rules = await loadSelectedRules(ctx);
-    if (typeof rules === 'string') {
-      ctx.stderr.write(`openwatch scan: invalid rules:\n${rules}\n`);
+    const selection = await loadSelectedRules(ctx);
+    if (typeof selection === 'string') {
+      ctx.stderr.write(`openwatch scan: invalid rules:\n${selection}\n`);
       return 2;
     }
-    const vars = parseVars(listOption(ctx, 'var'));
+    const { rules } = selection;
+    // A profile's variables apply only to its rules; --var overrides them.
+    const vars = { ...selection.profileVars, ...parseVars(listOption(ctx, 'var')) };
     const { resolveVariables, VariableError } = await engine();
     try {
       resolveVariables(rules, vars);

@@ -1,6 +1,7 @@
 import { listOption, stringOption, UsageError, type CommandContext } from '../command.ts';
 import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
 import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
+import { profileSelection } from './profile.ts';
 
 /**
  * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
@@ -33,10 +34,16 @@ export function parseVars(pairs: string[]): Record<string, string> {
   return vars;
 }
 
-export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | string> {
-  const { loadRules, formatLoadErrors, selectRules } = await engine();
-  const { rules, errors } = await loadRules([BUNDLED_RULES_DIR, ...listOption(ctx, 'rules')]);
-  if (errors.length > 0) return formatLoadErrors(errors);
+/** The rules to scan and the variables a chosen profile sets (under `--var`), or the corpus's errors. */
+export async function loadSelectedRules(
+  ctx: CommandContext,
+): Promise<{ rules: Rule[]; profileVars: Record<string, string> } | string> {
+  const { loadRules, formatLoadErrors, selectRules, variableStrings } = await engine();
+  const loaded = await loadRules([BUNDLED_RULES_DIR, ...listOption(ctx, 'rules')]);
+  if (loaded.errors.length > 0) return formatLoadErrors(loaded.errors);
+  const profile = await profileSelection(ctx, loaded.rules);
+  const inProfile = profile ? new Set(profile.rules) : undefined;
+  const rules = inProfile ? loaded.rules.filter((r) => inProfile.has(r.id)) : loaded.rules;
   const severities = listOption(ctx, 'severity');
   for (const s of severities)
     if (!(SEVERITIES as string[]).includes(s))
@@ -56,5 +63,12 @@ export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | s
     categories: listOption(ctx, 'category'),
   });
   if (selected.length === 0) throw new UsageError('no rule matches the given filters');
-  return selected;
+  // A profile's variable whose rules the filters left out is not an error, unlike a stray --var.
+  const declared = new Set(
+    selected.flatMap((r) => Object.keys(r.variables).flatMap((v) => [v, `${r.id}.${v}`])),
+  );
+  const profileVars = Object.entries(profile ? variableStrings(profile.variables) : {}).filter(([k]) =>
+    declared.has(k),
+  );
+  return { rules: selected, profileVars: Object.fromEntries(profileVars) };
 }
