@@ -4,6 +4,7 @@ import {
   formatter,
   isFormatName,
   FORMATS,
+  SINGLE_HOST_FORMATS,
   type HostError,
   type ScanOutput,
 } from '../../engine/report/index.ts';
@@ -155,6 +156,8 @@ export default defineCommand({
   async run(ctx) {
     const format = stringOption(ctx, 'format') ?? 'text';
     if (!isFormatName(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    if (SINGLE_HOST_FORMATS.includes(format) && stringOption(ctx, 'inventory') !== undefined)
+      throw new UsageError(`--format ${format} describes one host; scan inventory hosts one at a time`);
     const rawTraversal = stringOption(ctx, 'traversal') ?? 'inline';
     const traversal = TRAVERSALS.find((t) => t === rawTraversal);
     if (traversal === undefined) throw new UsageError(`--traversal must be one of ${TRAVERSALS.join(', ')}`);
@@ -189,8 +192,11 @@ export default defineCommand({
       format === 'text' &&
       (ctx.stdout as { isTTY?: boolean }).isTTY === true &&
       !ctx.env.NO_COLOR;
-    const explain = flag(ctx, 'explain') ? new Map(rules.map((r) => [r.id, r])) : undefined;
-    const text = formatter(format)(output, { color, explain });
+    const text = formatter(format)(output, {
+      color,
+      explain: flag(ctx, 'explain'),
+      rules: new Map(rules.map((r) => [r.id, r])),
+    });
     if (file !== undefined) await writeFile(file, text);
     else ctx.stdout.write(text);
     return exitCodeFor(output);

@@ -32,7 +32,7 @@ function block(label: string, text: string | undefined): string[] {
 function ruleLines(x: RuleResult, detail: boolean, o: FormatOptions): string[] {
   const head = `  [${x.severity}] ${x.rule_id} — ${x.title}`;
   if (!detail) return [x.reason ? `${head} (${x.reason})` : head];
-  const rule = o.explain?.get(x.rule_id);
+  const rule = o.explain ? o.rules?.get(x.rule_id) : undefined;
   return [
     head,
     ...(x.reason ? [`      reason: ${x.reason}`] : []),

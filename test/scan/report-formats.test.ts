@@ -164,10 +164,14 @@ describe('report formats', () => {
       ].join('\n'),
     );
     expect(plain).not.toContain('why:');
-    const explain = new Map([
-      ['ssh-permit-root-login', { description: 'Root cannot log in over SSH.', rationale: 'Attribution.' }],
+    const rules = new Map([
+      [
+        'ssh-permit-root-login',
+        { description: 'Root cannot log in over SSH.', rationale: 'Attribution.', remediation: 'x' },
+      ],
     ]);
-    const explained = formatter('text')(single, { explain });
+    expect(formatter('text')(single, { rules })).not.toContain('about:');
+    const explained = formatter('text')(single, { rules, explain: true });
     expect(explained).toContain(
       '      about:\n        Root cannot log in over SSH.\n      why:\n        Attribution.\n      fix:',
     );
