@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../engine/types.ts';
@@ -179,5 +179,69 @@ describe.concurrent('a real scan in every auditor format', { timeout: 120_000 },
     const r = await runCli(['scan', '--inventory', inv, '--format', 'ckl']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--format ckl describes one host');
+  });
+});
+
+describe('signed reports and PDF from the real scan', { timeout: 180_000 }, () => {
+  it('prints the HTML report to a PDF with a table and a plot (pdftoppm renders it)', async () => {
+    const html = await scanTo('html');
+    const pdf = join(lab.dir, 'report.pdf');
+    const r = await runCli(['report', 'pdf', html, '-o', pdf]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBeGreaterThan(1);
+    // The text layer holds the tables' cells: the failing rule and its fix.
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('sshd_disable_root_login');
+    expect(text).toContain('Failures and how to fix them');
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-singlefile', pdf, join(lab.dir, 'page')]);
+    const png = readFileSync(join(lab.dir, 'page.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
+  });
+
+  it('signs a report; verify passes offline, and fails for any altered byte or an untrusted key', async () => {
+    const key = join(lab.dir, 'report.key');
+    expect((await runCli(['report', 'keygen', '-o', key])).code).toBe(0);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    const xccdf = await scanTo('xccdf');
+    const signed = join(lab.dir, 'report.signed.json');
+    expect(
+      (await runCli(['report', 'sign', '--key', key, '--kind', 'host_attestation', xccdf, '-o', signed]))
+        .code,
+    ).toBe(0);
+    const ok = await runCli([
+      'report',
+      'verify',
+      signed,
+      '--public-key',
+      `${key}.pub`,
+      '-o',
+      join(lab.dir, 'out.xml'),
+    ]);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain('verified: host_attestation report report.xccdf');
+    expect(readFileSync(join(lab.dir, 'out.xml'))).toEqual(readFileSync(xccdf));
+
+    const other = join(lab.dir, 'other.key');
+    await runCli(['report', 'keygen', '-o', other]);
+    const untrusted = await runCli(['report', 'verify', signed, '--public-key', `${other}.pub`]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stdout).toContain('not a trusted report key');
+
+    // One altered byte anywhere — in the content, the hash, the metadata, the signature, even the
+    // layout — and verification fails.
+    const bytes = readFileSync(signed);
+    const at = [10, 120, Math.floor(bytes.length / 2), bytes.length - 60, bytes.length - 2];
+    for (const i of at) {
+      const copy = Buffer.from(bytes);
+      copy[i] = (copy[i] ?? 0) === 0x41 ? 0x42 : 0x41;
+      const bad = join(lab.dir, `altered-${i}.json`);
+      writeFileSync(bad, copy);
+      const r = await runCli(['report', 'verify', bad]);
+      expect(r.code, `byte ${i}: ${r.stdout}`).toBe(1);
+      expect(r.stdout).toContain('NOT VERIFIED');
+    }
   });
 });
