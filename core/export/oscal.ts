@@ -13,7 +13,7 @@ function propValue(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function props(entries: Record<string, string | null | undefined>): Prop[] {
+export function props(entries: Record<string, string | null | undefined>): Prop[] {
   const out: Prop[] = [];
   for (const [name, raw] of Object.entries(entries)) {
     const value = raw === null || raw === undefined ? '' : propValue(raw);
@@ -29,7 +29,7 @@ export function oscalControlId(ref: string): string | undefined {
   return `${m[1]?.toLowerCase()}-${m[2]}${m[3] ? `.${m[3]}` : ''}`;
 }
 
-function controlIds(r: ExportResult): string[] {
+export function controlIds(r: ExportResult): string[] {
   const refs = r.references.nist_800_53;
   if (!Array.isArray(refs)) return [];
   const ids = refs.map((x) => oscalControlId(String(x))).filter((x): x is string => x !== undefined);

@@ -25,8 +25,8 @@ const ORDER: Status[] = ['fail', 'error', 'not_assessable', 'pass', 'not_applica
 export const REPORT_CSS = `
 body{font:11pt/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#222;margin:2em}
 h1{font-size:18pt;margin:0 0 .2em}h2{font-size:14pt;margin:1.4em 0 .4em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;margin:.4em 0;font-size:9.5pt}
-th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.4em 0;font-size:9.5pt;table-layout:fixed}
+th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0}td.n{text-align:right}pre{white-space:pre-wrap;margin:0;font-size:8.5pt}
 .st{font-weight:600}.muted{color:#666}.sig{font-family:monospace;font-size:8pt;word-break:break-all}
 @page{size:A4;margin:14mm}@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}`;

@@ -6,6 +6,13 @@ import type { ScanReport } from '../../engine/types.ts';
 import { SshLab, type SshdHost } from '../helpers/sshd.ts';
 import { runCli } from '../scan/cli-run.ts';
 import { findAll, parseXml, type XmlElement } from '../scan/xml-lite.ts';
+import { createLogger } from '../../core/log.ts';
+import { syncBundledRuleCatalog } from '../../core/node/rule-catalog.ts';
+import { applyScanResults } from '../../core/results/apply.ts';
+import { loginAs, seedUser, testApp } from '../helpers/auth.ts';
+import { createTestDatabase } from '../helpers/db.ts';
+import { newScan, seedHost } from '../results/fixtures.ts';
+import { oscalValidator } from './oscal-schema.ts';
 import { CKL_ASSET, CKL_SI_DATA, CKL_VULN_ATTRIBUTES, CKLB_KEYS } from './stig-viewer-shape.ts';
 
 let lab: SshLab;
@@ -242,6 +249,48 @@ describe('signed reports and PDF from the real scan', { timeout: 180_000 }, () =
       const r = await runCli(['report', 'verify', bad]);
       expect(r.code, `byte ${i}: ${r.stdout}`).toBe(1);
       expect(r.stdout).toContain('NOT VERIFIED');
+    }
+  });
+});
+
+describe('OSCAL from the real scan, through the API', { timeout: 180_000 }, () => {
+  it('Assessment Results and Assessment Plan pass the published OSCAL 1.1.2 JSON schemas', async () => {
+    const t = await createTestDatabase();
+    try {
+      await syncBundledRuleCatalog(
+        t.db,
+        createLogger({ level: 'error', format: 'json', write: () => undefined }),
+      );
+      const a = testApp(t.db);
+      await seedUser(t.db, 'oscal_operator', ['operator']);
+      const token = (await loginAs(a, 'oscal_operator')).access_token;
+      const hostId = await seedHost(t.db, 'scanned.example.test');
+      const scanId = await newScan(t.db, hostId);
+      await applyScanResults(t.db, {
+        scanId,
+        hostId,
+        report,
+        completedAt: new Date(report.timing.finished_at),
+      });
+      const get = async (format: string) =>
+        (await (
+          await a.call('GET', `/api/v1/scans/${scanId}/export?format=${format}`, { token })
+        ).json()) as Record<string, unknown>;
+      const ar = await get('oscal');
+      const ap = await get('oscal-ap');
+      expect(oscalValidator('assessment-results')(ar)).toEqual([]);
+      expect(oscalValidator('assessment-plan')(ap)).toEqual([]);
+      const results = (ar['assessment-results'] as { results: { findings: unknown[] }[] }).results[0];
+      expect(results?.findings).toHaveLength(report.results.length);
+      expect(JSON.stringify(ar)).toContain('PermitRootLogin no'); // the failure's remediation
+      const plan = ap['assessment-plan'] as { 'local-definitions': { activities: unknown[] } };
+      expect(plan['local-definitions'].activities).toHaveLength(report.results.length);
+      // The validators can fail: a plan without its required import-ssp does not pass.
+      const broken = structuredClone(ap) as { 'assessment-plan': Record<string, unknown> };
+      delete broken['assessment-plan']['import-ssp'];
+      expect(oscalValidator('assessment-plan')(broken).length).toBeGreaterThan(0);
+    } finally {
+      await t.drop();
     }
   });
 });
