@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
+import formatsModule, { type FormatsPlugin } from 'ajv-formats';
+
+// ajv-formats is CommonJS: under Node's ESM interop its default export arrives as `.default`.
+const addFormats = (formatsModule as unknown as { default: FormatsPlugin }).default;
 
 const dir = new URL('../schemas/oscal-1.1.2/', import.meta.url);
 
@@ -8,7 +11,7 @@ const dir = new URL('../schemas/oscal-1.1.2/', import.meta.url);
 export function oscalValidator(model: 'assessment-results' | 'assessment-plan') {
   const schema = JSON.parse(readFileSync(new URL(`oscal_${model}_schema.json`, dir), 'utf8')) as object;
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });
-  addFormats.default(ajv);
+  addFormats(ajv);
   const validate = ajv.compile(schema);
   return (doc: unknown): ErrorObject[] => (validate(doc) ? [] : (validate.errors ?? []));
 }
