@@ -1,5 +1,5 @@
 import type { ScanExportData } from './load.ts';
-import { controlIds, OSCAL_VERSION, props } from './oscal.ts';
+import { controlIds, oscalMetadata, props } from './oscal.ts';
 
 /**
  * OSCAL 1.1 Assessment Plan (JSON) for one scan: what was to be assessed (the NIST SP 800-53 controls
@@ -29,13 +29,7 @@ export function oscalPlanExport(d: ScanExportData, generatedAt: Date) {
   return {
     'assessment-plan': {
       uuid: uuid(),
-      metadata: {
-        title: `OpenWatch assessment plan for ${host.hostname}`,
-        'last-modified': generatedAt.toISOString(),
-        version: scan.id,
-        'oscal-version': OSCAL_VERSION,
-        props: props({ 'scan-id': scan.id, 'host-id': host.id }),
-      },
+      metadata: oscalMetadata(`OpenWatch assessment plan for ${host.hostname}`, d, generatedAt),
       'import-ssp': {
         href: `#${sspUuid}`,
         remarks: 'OpenWatch keeps no OSCAL system security plan; see the back-matter resource.',

@@ -57,6 +57,17 @@ function evidenceItem(e: Evidence) {
   };
 }
 
+/** An OSCAL document's metadata for one scan: the scan id is the document version. */
+export function oscalMetadata(title: string, d: ScanExportData, generatedAt: Date) {
+  return {
+    title,
+    'last-modified': generatedAt.toISOString(),
+    version: d.scan.id,
+    'oscal-version': OSCAL_VERSION,
+    props: props({ 'scan-id': d.scan.id, 'host-id': d.host.id }),
+  };
+}
+
 /** The OSCAL objective state for a verdict: only a pass is satisfied; missing data is never a pass. */
 function targetStatus(status: ExportResult['status']): {
   state: 'satisfied' | 'not-satisfied';
@@ -77,7 +88,6 @@ function ruleToken(ruleId: string): string {
 export function oscalExport(d: ScanExportData, generatedAt: Date) {
   const uuid = () => crypto.randomUUID();
   const { scan, host } = d;
-  const now = generatedAt.toISOString();
   const start = (scan.started_at ?? scan.created_at).toISOString();
   const end = (scan.finished_at ?? generatedAt).toISOString();
   const itemUuid = uuid();
@@ -134,13 +144,7 @@ export function oscalExport(d: ScanExportData, generatedAt: Date) {
   return {
     'assessment-results': {
       uuid: uuid(),
-      metadata: {
-        title: `OpenWatch scan of ${host.hostname}`,
-        'last-modified': now,
-        version: scan.id,
-        'oscal-version': OSCAL_VERSION,
-        props: props({ 'scan-id': scan.id, 'host-id': host.id }),
-      },
+      metadata: oscalMetadata(`OpenWatch scan of ${host.hostname}`, d, generatedAt),
       'import-ap': {
         href: `#${planUuid}`,
         remarks: 'OpenWatch scans are not driven by an OSCAL assessment plan; see the back-matter resource.',

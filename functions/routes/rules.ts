@@ -4,6 +4,7 @@ import { FRAMEWORKS } from '../../core/results/frameworks.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { page, pageLimit, pageSchema } from '../http/page.ts';
+import { countsSchema } from './posture.ts';
 
 const ruleId = z.string().regex(/^[a-z0-9][a-z0-9_]{0,199}$/);
 const word = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
@@ -103,15 +104,7 @@ export const getRuleRoute = defineRoute({
           z.object({ type: z.string(), default: z.unknown(), description: z.string() }),
         ),
         shell_fix: guidanceShape.shell_fix,
-        fleet: z
-          .object({
-            pass: z.number().int(),
-            fail: z.number().int(),
-            error: z.number().int(),
-            not_applicable: z.number().int(),
-            not_assessable: z.number().int(),
-          })
-          .describe("The rule's current verdicts across live hosts"),
+        fleet: countsSchema.describe("The rule's current verdicts across live hosts"),
       }),
     },
     404: { description: 'No such rule in the catalog' },
