@@ -15,6 +15,8 @@ export {
 export { METHODS } from './eval/methods/index.ts';
 export { CAPABILITIES, type Capability, type CapExpr } from './platform/capabilities.ts';
 export { ruleJsonSchema } from './rules/json-schema.ts';
+export { checkSummary } from './remediation/check-summary.ts';
+export { shellFix } from './remediation/shell-fix.ts';
 export type { Rule, CheckNode, Implementation, VariableDef, Dependency } from './rules/types.ts';
 export type {
   Evidence,
@@ -30,3 +32,18 @@ export type {
   Status,
 } from './types.ts';
 export { LocalTransport } from './transport/local.ts';
+export { PROFILES_SUBDIR } from './rules/loader.ts';
+export {
+  applyTailoring,
+  defaultProfileFor,
+  loadProfiles,
+  parseProfileText,
+  ProfileError,
+  ProfileSchema,
+  TailoringSchema,
+  variableStrings,
+  type Profile,
+  type Tailoring,
+} from './profiles/profile.ts';
+export { contradictions, type Contradiction } from './profiles/settings.ts';
+export { expectedProfileFiles, generatedProfileFiles } from './profiles/files.ts';

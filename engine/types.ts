@@ -34,6 +34,10 @@ export interface RuleResult {
   reason?: string;
   references: References;
   evidence: Evidence[];
+  /** How to fix a failure, from the rule (prose with configuration snippets). */
+  remediation?: string;
+  /** A shell fix for a failure where every part of the check is a setting we know how to write; text only. */
+  shell_fix?: string;
 }
 
 export interface Platform {

@@ -68,6 +68,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./backup.ts'),
   },
   {
+    name: 'report',
+    summary: 'Report files: keygen, sign, verify (offline), pdf',
+    load: () => import('./report.ts'),
+  },
+  {
     name: 'restore',
     summary: 'Restore a backup archive into the configured database and put its files back',
     load: () => import('./restore.ts'),

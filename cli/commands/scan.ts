@@ -49,6 +49,18 @@ export default defineCommand({
       value: 'NAME',
       description: 'Env var holding the sudo password (implies --sudo)',
     },
+    {
+      name: 'profile',
+      type: 'string',
+      value: 'ID',
+      description: 'Only the rules of this benchmark profile, with its variables (docs/profiles.md)',
+    },
+    {
+      name: 'tailoring',
+      type: 'string',
+      value: 'FILE',
+      description: 'A tailoring file: a profile it extends, rules removed or added, variables',
+    },
     { name: 'rule', type: 'string', multiple: true, value: 'ID', description: 'Only this rule (repeatable)' },
     {
       name: 'framework',
@@ -87,6 +99,11 @@ export default defineCommand({
       description: 'Extra rules, added to or replacing bundled ones',
     },
     { name: 'format', type: 'string', value: 'FMT', description: `${FORMATS.join('|')} (default text)` },
+    {
+      name: 'explain',
+      type: 'boolean',
+      description: 'Text format: each failing rule with what it checks and why, beside its fix',
+    },
     {
       name: 'output',
       type: 'string',

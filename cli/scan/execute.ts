@@ -4,6 +4,7 @@ import {
   formatter,
   isFormatName,
   FORMATS,
+  SINGLE_HOST_FORMATS,
   type HostError,
   type ScanOutput,
 } from '../../engine/report/index.ts';
@@ -25,17 +26,21 @@ import { localJob, sshJobs } from './targets.ts';
 export async function runScan(ctx: CommandContext): Promise<number> {
   const format = stringOption(ctx, 'format') ?? 'text';
   if (!isFormatName(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (SINGLE_HOST_FORMATS.includes(format) && stringOption(ctx, 'inventory') !== undefined)
+    throw new UsageError(`--format ${format} describes one host; scan inventory hosts one at a time`);
   const rawTraversal = stringOption(ctx, 'traversal') ?? 'inline';
   const traversal = TRAVERSALS.find((t) => t === rawTraversal);
   if (traversal === undefined) throw new UsageError(`--traversal must be one of ${TRAVERSALS.join(', ')}`);
   const timeoutMs = positiveInt(ctx, 'timeout', DEFAULT_TIMEOUT_S) * 1000;
   const concurrency = positiveInt(ctx, 'concurrency', DEFAULT_CONCURRENCY);
-  const rules = await loadSelectedRules(ctx);
-  if (typeof rules === 'string') {
-    ctx.stderr.write(`openwatch scan: invalid rules:\n${rules}\n`);
+  const selection = await loadSelectedRules(ctx);
+  if (typeof selection === 'string') {
+    ctx.stderr.write(`openwatch scan: invalid rules:\n${selection}\n`);
     return 2;
   }
-  const vars = parseVars(listOption(ctx, 'var'));
+  const { rules } = selection;
+  // A profile's variables apply only to its rules; --var overrides them.
+  const vars = { ...selection.profileVars, ...parseVars(listOption(ctx, 'var')) };
   const { resolveVariables, VariableError } = await engine();
   try {
     resolveVariables(rules, vars);
@@ -57,7 +62,11 @@ export async function runScan(ctx: CommandContext): Promise<number> {
     format === 'text' &&
     (ctx.stdout as { isTTY?: boolean }).isTTY === true &&
     !ctx.env.NO_COLOR;
-  const text = formatter(format)(output, { color });
+  const text = formatter(format)(output, {
+    color,
+    explain: flag(ctx, 'explain'),
+    rules: new Map(rules.map((r) => [r.id, r])),
+  });
   if (file !== undefined) await writeFile(file, text);
   else ctx.stdout.write(text);
   return exitCodeFor(output);

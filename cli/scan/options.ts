@@ -2,6 +2,7 @@ import { listOption, stringOption, UsageError, type CommandContext } from '../co
 import type { Rule, Severity, TraversalMode } from '../../engine/index.ts';
 import { BUNDLED_RULES_DIR } from '../../core/node/paths.ts';
 import { closeMatches } from './suggest.ts';
+import { profileSelection } from './profile.ts';
 
 /**
  * The engine is imported when `scan` runs, not when the dispatcher loads every command at start-up:
@@ -34,14 +35,20 @@ export function parseVars(pairs: string[]): Record<string, string> {
   return vars;
 }
 
-export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | string> {
-  const { loadRules, formatLoadErrors, selectRules } = await engine();
+/** The rules to scan and the variables a chosen profile sets (under `--var`), or the corpus's errors. */
+export async function loadSelectedRules(
+  ctx: CommandContext,
+): Promise<{ rules: Rule[]; profileVars: Record<string, string> } | string> {
+  const { loadRules, formatLoadErrors, selectRules, variableStrings } = await engine();
   const bundled = await (await import('../../core/node/bundled-rules.ts')).loadBundledRules();
   const userDirs = listOption(ctx, 'rules');
-  const { rules, errors } = userDirs.length
+  const loaded = userDirs.length
     ? await loadRules(userDirs, bundled.rules)
     : { rules: bundled.rules, errors: bundled.errors };
-  if (errors.length > 0) return formatLoadErrors(errors);
+  if (loaded.errors.length > 0) return formatLoadErrors(loaded.errors);
+  const profile = await profileSelection(ctx, loaded.rules);
+  const inProfile = profile ? new Set(profile.rules) : undefined;
+  const rules = inProfile ? loaded.rules.filter((r) => inProfile.has(r.id)) : loaded.rules;
   const severities = listOption(ctx, 'severity');
   for (const s of severities)
     if (!(SEVERITIES as string[]).includes(s))
@@ -60,7 +67,14 @@ export async function loadSelectedRules(ctx: CommandContext): Promise<Rule[] | s
     categories: listOption(ctx, 'category'),
   });
   if (selected.length === 0) throw new UsageError('no rule matches the given filters');
-  return selected;
+  // A profile's variable whose rules the filters left out is not an error, unlike a stray --var.
+  const declared = new Set(
+    selected.flatMap((r) => Object.keys(r.variables).flatMap((v) => [v, `${r.id}.${v}`])),
+  );
+  const profileVars = Object.entries(profile ? variableStrings(profile.variables) : {}).filter(([k]) =>
+    declared.has(k),
+  );
+  return { rules: selected, profileVars: Object.fromEntries(profileVars) };
 }
 
 /** `--framework NAME` or `cis:BENCHMARK`; a mistake lists what would have been valid. */

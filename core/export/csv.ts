@@ -14,6 +14,8 @@ export const CSV_HEADER = [
   'reason',
   'references',
   'evidence',
+  'remediation',
+  'shell_fix',
 ] as const;
 
 /** A header row, then one row per rule; CRLF line ends. */
@@ -33,6 +35,8 @@ export function csvExport(d: ScanExportData): string {
       r.reason ?? '',
       referencesText(r.references),
       r.evidence.map(evidenceLine).join(' | '),
+      r.remediation ?? '',
+      r.shell_fix ?? '',
     ]);
   }
   return rows.map((row) => row.map(csvCell).join(',') + '\r\n').join('');

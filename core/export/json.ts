@@ -54,6 +54,8 @@ export function jsonExport(d: ScanExportData, generatedAt: Date) {
       reason: r.reason,
       references: r.references,
       evidence: r.evidence,
+      remediation: r.remediation,
+      shell_fix: r.shell_fix,
     })),
     summary: summarise(d.results),
   };

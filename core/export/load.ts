@@ -1,4 +1,5 @@
 import { getScan, type ScanRow } from '../db/sql/scans.ts';
+import { guidanceColumns, type ResultGuidance } from '../db/sql/rule-catalog.ts';
 import type { Queryable } from '../db/types.ts';
 import type { Evidence } from '../../engine/types.ts';
 
@@ -14,7 +15,7 @@ export interface ExportHost {
   kernel: string | null;
 }
 
-export interface ExportResult {
+export interface ExportResult extends ResultGuidance {
   rule_id: string;
   /** From the rule catalog; null when the rule has left the corpus since the scan. */
   title: string | null;
@@ -44,11 +45,11 @@ async function exportHost(db: Queryable, id: string): Promise<ExportHost | undef
 
 async function exportResults(db: Queryable, scanId: string): Promise<ExportResult[]> {
   const { rows } = await db.query<ExportResult>(
-    `select r.rule_id, c.title, r.severity, r.status, r.reason,
-            coalesce(c.refs, '{}'::jsonb) as "references", e.body as evidence
+    `select r.rule_id, rc.title, r.severity, r.status, r.reason,
+            coalesce(rc.refs, '{}'::jsonb) as "references", e.body as evidence, ${guidanceColumns('r.status')}
        from scan_results r
        join evidence e on e.hash = r.evidence_hash
-       left join rule_catalog c on c.rule_id = r.rule_id
+       left join rule_catalog rc on rc.rule_id = r.rule_id
       where r.scan_id = $1
       order by r.rule_id`,
     [scanId],

@@ -13,7 +13,7 @@ function propValue(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function props(entries: Record<string, string | null | undefined>): Prop[] {
+export function props(entries: Record<string, string | null | undefined>): Prop[] {
   const out: Prop[] = [];
   for (const [name, raw] of Object.entries(entries)) {
     const value = raw === null || raw === undefined ? '' : propValue(raw);
@@ -29,7 +29,7 @@ export function oscalControlId(ref: string): string | undefined {
   return `${m[1]?.toLowerCase()}-${m[2]}${m[3] ? `.${m[3]}` : ''}`;
 }
 
-function controlIds(r: ExportResult): string[] {
+export function controlIds(r: ExportResult): string[] {
   const refs = r.references.nist_800_53;
   if (!Array.isArray(refs)) return [];
   const ids = refs.map((x) => oscalControlId(String(x))).filter((x): x is string => x !== undefined);
@@ -57,6 +57,17 @@ function evidenceItem(e: Evidence) {
   };
 }
 
+/** An OSCAL document's metadata for one scan: the scan id is the document version. */
+export function oscalMetadata(title: string, d: ScanExportData, generatedAt: Date) {
+  return {
+    title,
+    'last-modified': generatedAt.toISOString(),
+    version: d.scan.id,
+    'oscal-version': OSCAL_VERSION,
+    props: props({ 'scan-id': d.scan.id, 'host-id': d.host.id }),
+  };
+}
+
 /** The OSCAL objective state for a verdict: only a pass is satisfied; missing data is never a pass. */
 function targetStatus(status: ExportResult['status']): {
   state: 'satisfied' | 'not-satisfied';
@@ -77,7 +88,6 @@ function ruleToken(ruleId: string): string {
 export function oscalExport(d: ScanExportData, generatedAt: Date) {
   const uuid = () => crypto.randomUUID();
   const { scan, host } = d;
-  const now = generatedAt.toISOString();
   const start = (scan.started_at ?? scan.created_at).toISOString();
   const end = (scan.finished_at ?? generatedAt).toISOString();
   const itemUuid = uuid();
@@ -118,9 +128,13 @@ export function oscalExport(d: ScanExportData, generatedAt: Date) {
         'target-id': ruleToken(r.rule_id),
         props: props({ status: r.status }),
         status,
-        ...(r.status === 'pass' || r.status === 'fail'
+        ...(r.status === 'pass'
           ? {}
-          : { remarks: `OpenWatch verdict: ${r.status}${r.reason ? ` (${r.reason})` : ''}.` }),
+          : r.status === 'fail'
+            ? r.remediation
+              ? { remarks: `Remediation:\n\n${r.remediation}` }
+              : {}
+            : { remarks: `OpenWatch verdict: ${r.status}${r.reason ? ` (${r.reason})` : ''}.` }),
       },
       'related-observations': [{ 'observation-uuid': observationUuid }],
     });
@@ -130,13 +144,7 @@ export function oscalExport(d: ScanExportData, generatedAt: Date) {
   return {
     'assessment-results': {
       uuid: uuid(),
-      metadata: {
-        title: `OpenWatch scan of ${host.hostname}`,
-        'last-modified': now,
-        version: scan.id,
-        'oscal-version': OSCAL_VERSION,
-        props: props({ 'scan-id': scan.id, 'host-id': host.id }),
-      },
+      metadata: oscalMetadata(`OpenWatch scan of ${host.hostname}`, d, generatedAt),
       'import-ap': {
         href: `#${planUuid}`,
         remarks: 'OpenWatch scans are not driven by an OSCAL assessment plan; see the back-matter resource.',

@@ -34,9 +34,16 @@ async function ruleFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** SHA-256 over every rule file's relative path and content, in path order: changes when any file does. */
+/** Bumped when rule-catalog entries gain a field, so an unchanged corpus is still re-synced once. */
+const CATALOG_SHAPE = 2;
+
+/**
+ * SHA-256 over every rule file's relative path and content, in path order, and the catalog's shape:
+ * changes when any file does, or when the catalog gains a column the next start-up's sync must fill.
+ */
 export async function corpusVersion(dir: string): Promise<string> {
   const h = createHash('sha256');
+  h.update(`catalog-shape:${CATALOG_SHAPE}\0`);
   for (const f of await ruleFiles(dir)) {
     h.update(relative(dir, f)).update('\0');
     h.update(await readFile(f)).update('\0');

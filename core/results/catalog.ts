@@ -5,7 +5,7 @@ import {
   type CatalogEntry,
 } from '../db/sql/rule-catalog.ts';
 import type { Db } from '../db/types.ts';
-import type { Rule } from '../../engine/rules/types.ts';
+import { checkSummary, shellFix, type Rule } from '../../engine/index.ts';
 
 export interface SyncOutcome {
   /** False when the stored catalog already had this corpus version: nothing was written. */
@@ -23,6 +23,12 @@ export function catalogEntry(rule: Rule): CatalogEntry {
     tags: rule.tags,
     refs: { ...rule.references },
     platforms: rule.platforms ?? [],
+    description: rule.description,
+    rationale: rule.rationale,
+    remediation: rule.remediation,
+    check_summary: checkSummary(rule),
+    variables: rule.variables,
+    shell_fix: shellFix(rule) ?? null,
   };
 }
 

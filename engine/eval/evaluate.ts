@@ -1,5 +1,5 @@
 import type { FactStore } from '../facts/store.ts';
-import type { Rule } from '../rules/types.ts';
+import { shellFix } from '../remediation/shell-fix.ts';
 import type { Platform, RuleResult } from '../types.ts';
 import type { RulePlan } from './plan.ts';
 import { packageInstalled } from './methods/packages.ts';
@@ -14,7 +14,11 @@ export interface EvalEnv {
   now: Date;
 }
 
-function toResult(rule: Rule, o: Outcome): RuleResult {
+function toResult(plan: RulePlan, o: Outcome): RuleResult {
+  const { rule } = plan;
+  // Guidance rides only on failures (what there is to fix), the shell fix with the scan's own values.
+  const failed = o.status === 'fail';
+  const fix = failed ? shellFix(rule, plan.values) : undefined;
   return {
     rule_id: rule.id,
     title: rule.title,
@@ -23,6 +27,8 @@ function toResult(rule: Rule, o: Outcome): RuleResult {
     ...(o.reason !== undefined ? { reason: o.reason } : {}),
     references: rule.references,
     evidence: o.evidence,
+    ...(failed ? { remediation: rule.remediation } : {}),
+    ...(fix !== undefined ? { shell_fix: fix } : {}),
   };
 }
 
@@ -80,7 +86,7 @@ export function evaluatePlans(plans: readonly RulePlan[], env: EvalEnv): RuleRes
     done.set(plan.rule.id, o);
     return o;
   };
-  return plans.map((p) => toResult(p.rule, run(p)));
+  return plans.map((p) => toResult(p, run(p)));
 }
 
 function evaluateTree(plan: RulePlan, env: EvalEnv): Outcome {

@@ -13,6 +13,8 @@ export interface RulePlan {
   decided?: Outcome;
   tree?: BoundNode;
   facts: string[];
+  /** The variable values the tree was bound with (for the shell fix shown beside a failure). */
+  values?: Readonly<Record<string, VariableValue>>;
 }
 
 function bind(node: CheckNode, values: Readonly<Record<string, VariableValue>>): BoundNode | string {
@@ -78,5 +80,5 @@ export function planRule(
   const tree = bind(impl.check, values);
   if (typeof tree === 'string') return { rule, facts: [], decided: errorOutcome(tree) };
   const deps = rule.depends_on.some((d) => 'package' in d) ? ['packages'] : [];
-  return { rule, tree, facts: [...new Set([...treeFacts(tree), ...deps])] };
+  return { rule, tree, values, facts: [...new Set([...treeFacts(tree), ...deps])] };
 }

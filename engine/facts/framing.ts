@@ -48,7 +48,7 @@ export function parseFramed(out: Buffer, nonce: string): Section[] {
   return sections;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
 /** UTF-8 with U+FFFD for invalid bytes: evidence stays readable; the cut is decided on bytes. */
 export function decodeSection(body: Buffer, cap: number): { text: string; truncated: boolean } {

@@ -1,7 +1,18 @@
 import { evidenceLine, referencesText } from './references.ts';
 import type { Formatter } from './types.ts';
 
-const HEADER = ['host', 'rule_id', 'title', 'severity', 'status', 'reason', 'references', 'evidence'];
+const HEADER = [
+  'host',
+  'rule_id',
+  'title',
+  'severity',
+  'status',
+  'reason',
+  'references',
+  'evidence',
+  'remediation',
+  'shell_fix',
+];
 
 /**
  * One RFC 4180 cell: quoted when it holds `"`, `,`, CR or LF (quotes doubled). A cell a spreadsheet
@@ -26,9 +37,12 @@ export const formatCsv: Formatter = (out) => {
         x.reason ?? '',
         referencesText(x.references),
         x.evidence.map(evidenceLine).join(' | '),
+        x.remediation ?? '',
+        x.shell_fix ?? '',
       ]);
     }
   }
-  for (const e of out.errors) rows.push([e.host, '', '', '', 'error', `${e.code}: ${e.message}`, '', '']);
+  for (const e of out.errors)
+    rows.push([e.host, '', '', '', 'error', `${e.code}: ${e.message}`, '', '', '', '']);
   return rows.map((row) => row.map(csvCell).join(',') + '\r\n').join('');
 };

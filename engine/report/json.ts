@@ -22,6 +22,8 @@ export function reportToJson(r: ScanReport): Record<string, unknown> {
       ...(x.reason !== undefined ? { reason: x.reason } : {}),
       references: x.references,
       evidence: x.evidence,
+      ...(x.remediation !== undefined ? { remediation: x.remediation } : {}),
+      ...(x.shell_fix !== undefined ? { shell_fix: x.shell_fix } : {}),
     })),
   };
 }

@@ -21,6 +21,8 @@ function testcase(host: string, x: RuleResult): string {
     `severity: ${x.severity}`,
     `references: ${referencesText(x.references)}`,
     ...x.evidence.map(evidenceLine),
+    ...(x.remediation ? ['', `fix: ${x.remediation.trimEnd()}`] : []),
+    ...(x.shell_fix ? ['', `shell fix (not run): ${x.shell_fix}`] : []),
   ].join('\n');
   const msg = xmlEscape(x.reason ?? x.evidence[0]?.expected ?? x.status);
   switch (x.status) {

@@ -17,13 +17,30 @@ function paint(on: boolean | undefined, code: string, s: string): string {
   return on ? `\u001b[${code}m${s}\u001b[0m` : s;
 }
 
-function ruleLines(x: RuleResult, detail: boolean): string[] {
+/** A labelled block: the label on the first line, the text indented below it. */
+function block(label: string, text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  return [
+    `      ${label}:`,
+    ...text
+      .trimEnd()
+      .split('\n')
+      .map((l) => (l.trim() ? `        ${l}` : '')),
+  ];
+}
+
+function ruleLines(x: RuleResult, detail: boolean, o: FormatOptions): string[] {
   const head = `  [${x.severity}] ${x.rule_id} — ${x.title}`;
   if (!detail) return [x.reason ? `${head} (${x.reason})` : head];
+  const rule = o.explain ? o.rules?.get(x.rule_id) : undefined;
   return [
     head,
     ...(x.reason ? [`      reason: ${x.reason}`] : []),
     ...x.evidence.map((e) => `      ${evidenceLine(e)}`),
+    ...block('about', rule?.description),
+    ...block('why', rule?.rationale),
+    ...block('fix', x.remediation),
+    ...block('shell fix (not run; review first)', x.shell_fix),
   ];
 }
 
@@ -42,7 +59,7 @@ function hostSection(r: ScanReport, o: FormatOptions): string[] {
       );
     if (items.length === 0) continue;
     lines.push('', paint(o.color, g.color, `${g.title} (${items.length})`));
-    for (const x of items) lines.push(...ruleLines(x, g.detail));
+    for (const x of items) lines.push(...ruleLines(x, g.detail, o));
   }
   const s = r.summary;
   lines.push(

@@ -19,6 +19,16 @@ export interface ScanOutput {
 export interface FormatOptions {
   /** ANSI colour in the text format; the CLI enables it only on a TTY without NO_COLOR. */
   color?: boolean;
+  /** The scanned rules' own text, by id: checklists carry it, and the text format with `explain`. */
+  rules?: ReadonlyMap<string, RuleText>;
+  /** `--explain`: the text format shows each failing rule's description and rationale beside its fix. */
+  explain?: boolean;
+}
+
+export interface RuleText {
+  description: string;
+  rationale: string;
+  remediation: string;
 }
 
 export type Formatter = (output: ScanOutput, options: FormatOptions) => string;

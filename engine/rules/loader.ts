@@ -10,10 +10,15 @@ import type { Rule } from './types.ts';
 
 export { formatLoadErrors, RuleLoadError } from './errors.ts';
 
+/** `<rules dir>/profiles/` holds benchmark profiles (docs/profiles.md), not rules. */
+export const PROFILES_SUBDIR = 'profiles';
+
 async function listYaml(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const profiles = join(dir, PROFILES_SUBDIR);
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => e.parentPath !== profiles && !e.parentPath.startsWith(profiles + sep))
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }

@@ -87,7 +87,7 @@ import {
   listRolesRoute,
   updateRoleRoute,
 } from './roles.ts';
-import { listRulesRoute } from './rules.ts';
+import { getRuleRoute, listRulesRoute } from './rules.ts';
 import { getMfaPolicyRoute, putMfaPolicyRoute } from './settings.ts';
 import {
   getDiscoveryConfigRoute,
@@ -254,4 +254,6 @@ export const routes: AnyRoute[] = [
   hostIntelChangesRoute,
   fleetPackagesRoute,
   fleetPortsRoute,
+  // guidance, profiles and reports
+  getRuleRoute,
 ];

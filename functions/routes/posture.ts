@@ -24,7 +24,7 @@ const scopeQuery = {
   framework: z.enum(FRAMEWORKS).optional(),
 };
 
-const countsSchema = z.object({
+export const countsSchema = z.object({
   pass: z.number().int(),
   fail: z.number().int(),
   error: z.number().int(),

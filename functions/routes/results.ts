@@ -5,6 +5,7 @@ import { postureScore, type PostureCounts } from '../../core/results/score.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { countsView } from './posture.ts';
+import { guidanceShape } from './rules.ts';
 
 const STATUSES = ['pass', 'fail', 'error', 'not_applicable', 'not_assessable'] as const;
 
@@ -20,6 +21,8 @@ function resultView(r: HostResultRow, exception: ActiveException | undefined) {
     last_checked_at: r.last_checked_at.toISOString(),
     status_since: r.status_since.toISOString(),
     check_count: r.check_count,
+    remediation: r.remediation,
+    shell_fix: r.shell_fix,
     exception: exception
       ? { id: exception.id, state: exception.state, expires_at: exception.expires_at?.toISOString() ?? null }
       : null,
@@ -53,6 +56,7 @@ export const hostResultsRoute = defineRoute({
             last_checked_at: z.string(),
             status_since: z.string(),
             check_count: z.number().int(),
+            ...guidanceShape,
             /** An approved exception in force for this rule on this host; the status is unchanged. */
             exception: z
               .object({ id: z.string(), state: z.literal('approved'), expires_at: z.string().nullable() })

@@ -4,16 +4,22 @@ import { csvExport } from '../../core/export/csv.ts';
 import { jsonExport } from '../../core/export/json.ts';
 import { loadScanExport } from '../../core/export/load.ts';
 import { oscalExport } from '../../core/export/oscal.ts';
+import { oscalPlanExport } from '../../core/export/oscal-plan.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { ApiError, jsonResponse } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
-const FORMATS = ['json', 'csv', 'oscal'] as const;
+const FORMATS = ['json', 'csv', 'oscal', 'oscal-ap'] as const;
 
 /** `openwatch-<hostname>-<scan id prefix>-results.json` — hostnames are DNS-safe by the hosts table's check. */
 function filename(hostname: string, scanId: string, format: (typeof FORMATS)[number]): string {
   const safe = hostname.replace(/[^A-Za-z0-9.-]/g, '_');
-  const suffix = format === 'csv' ? 'results.csv' : format === 'oscal' ? 'oscal-ar.json' : 'results.json';
+  const suffix = {
+    csv: 'results.csv',
+    oscal: 'oscal-ar.json',
+    'oscal-ap': 'oscal-ap.json',
+    json: 'results.json',
+  }[format];
   return `openwatch-${safe}-${scanId.slice(0, 8)}-${suffix}`;
 }
 
@@ -21,7 +27,8 @@ export const exportScanRoute = defineRoute({
   method: 'GET',
   path: '/api/v1/scans/:id/export',
   permission: 'reports:export',
-  summary: "Download a completed scan's results as JSON, CSV or OSCAL Assessment Results",
+  summary:
+    "Download a completed scan's results as JSON, CSV, OSCAL Assessment Results (oscal) or Assessment Plan (oscal-ap)",
   tags: ['scans'],
   params: z.object({ id: z.uuid() }).strict(),
   query: z.object({ format: z.enum(FORMATS).default('json') }).strict(),
@@ -61,6 +68,12 @@ export const exportScanRoute = defineRoute({
         headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' },
       });
     }
-    return jsonResponse(format === 'oscal' ? oscalExport(data, now) : jsonExport(data, now), 200, headers);
+    const doc =
+      format === 'oscal'
+        ? oscalExport(data, now)
+        : format === 'oscal-ap'
+          ? oscalPlanExport(data, now)
+          : jsonExport(data, now);
+    return jsonResponse(doc, 200, headers);
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guidanceShape } from './rules.ts';
 import { audit } from '../../core/audit/append.ts';
 import { cancelJob } from '../../core/db/sql/jobs.ts';
 import { hostById } from '../../core/db/sql/hosts.ts';
@@ -246,6 +247,7 @@ export const scanResultsRoute = defineRoute({
             reason: z.string().nullable(),
             severity: z.string(),
             evidence: z.unknown(),
+            ...guidanceShape,
           }),
         ),
       }),

@@ -186,6 +186,8 @@ export const jsonSchema = z
               note: z.string().optional(),
             }),
           ),
+          remediation: z.string().nullable(),
+          shell_fix: z.string().nullable(),
         })
         .strict(),
     ),

@@ -36,6 +36,11 @@ describe('scan export', () => {
         tags: [],
         refs: { ...r.references },
         platforms: [],
+        remediation: `Fix ${r.rule_id}: set the keyword, then reload.`,
+        shell_fix:
+          r.rule_id === 'sshd_disable_root_login'
+            ? "sed -i 's/^PermitRootLogin.*/PermitRootLogin no/'"
+            : null,
       })),
       'v-test',
     );
@@ -73,7 +78,17 @@ describe('scan export', () => {
     });
     expect(doc.results.map((r) => r.rule_id)).toEqual(REPORT.map((r) => r.rule_id).sort());
     const root = doc.results.find((r) => r.rule_id === 'sshd_disable_root_login');
-    expect(root).toEqual({ ...REPORT[0], reason: null });
+    expect(root).toEqual({
+      ...REPORT[0],
+      reason: null,
+      remediation: 'Fix sshd_disable_root_login: set the keyword, then reload.',
+      shell_fix: "sed -i 's/^PermitRootLogin.*/PermitRootLogin no/'",
+    });
+    // A passing rule has nothing to fix.
+    expect(doc.results.find((r) => r.rule_id === 'sysctl_net_ipv4_ip_forward')).toMatchObject({
+      remediation: null,
+      shell_fix: null,
+    });
     expect(doc.results.find((r) => r.rule_id === 'zz_local_rule')).toMatchObject({
       title: null,
       references: {},
@@ -120,9 +135,11 @@ describe('scan export', () => {
       'reason',
       'references',
       'evidence',
+      'remediation',
+      'shell_fix',
     ]);
     expect(rows).toHaveLength(REPORT.length);
-    for (const row of rows) expect(row).toHaveLength(11);
+    for (const row of rows) expect(row).toHaveLength(13);
     const banner = rows.find((r) => r[4] === 'banner_etc_issue_cis') ?? [];
     expect(banner[8]).toBe('parse error: line 3, "bad, quoted"');
     expect(banner[10]).toBe(`/etc/issue:1: ${INJECTION} (expected -no os details\nand "quotes") — @note`);
@@ -130,6 +147,10 @@ describe('scan export', () => {
     expect(local[10]).toBe("'+cmd: <absent> (expected present ```fence```)");
     const root = rows.find((r) => r[4] === 'sshd_disable_root_login') ?? [];
     expect(root[9]).toBe('cis[debian12]:5.1.20; stig:UBTU-24-100010; nist_800_53:AC-6(2),IA-2');
+    // Guidance rides on the failure only; the error row has nothing to fix.
+    expect(root[11]).toBe('Fix sshd_disable_root_login: set the keyword, then reload.');
+    expect(root[12]).toBe("sed -i 's/^PermitRootLogin.*/PermitRootLogin no/'");
+    expect(banner[11]).toBe('');
     // No cell of the file starts a formula.
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
   });
@@ -185,6 +206,7 @@ describe('scan export', () => {
     });
     const byUuid = new Map(observations.map((o) => [o.uuid, o]));
     const root = findings.find((f) => f.target['target-id'] === 'sshd_disable_root_login');
+    expect(JSON.stringify(root)).toContain('Fix sshd_disable_root_login: set the keyword, then reload.');
     const obs = byUuid.get(root?.['related-observations']?.[0]?.['observation-uuid'] ?? '');
     expect(obs?.subjects?.[0]?.['subject-uuid']).toBe(
       result['local-definitions']['inventory-items'][0]?.uuid,

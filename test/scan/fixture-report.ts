@@ -28,6 +28,8 @@ export function fixtureReport(host = 'root@10.0.0.5'): ScanReport {
           cac: ['sshd_disable_root_login'],
         },
         evidence: [{ source: 'sshd -T', observed: 'yes', expected: 'permitrootlogin == no' }],
+        remediation: 'Set `PermitRootLogin no` in /etc/ssh/sshd_config,\nthen reload sshd.\n',
+        shell_fix: "printf '%s\\n' 'PermitRootLogin no' >> /etc/ssh/sshd_config",
       },
       {
         rule_id: 'banner-text',

@@ -97,9 +97,14 @@ describe('report formats', () => {
       'reason',
       'references',
       'evidence',
+      'remediation',
+      'shell_fix',
     ]);
     expect(rows).toHaveLength(6);
-    expect(rows.every((r) => r.length === 8)).toBe(true);
+    expect(rows.every((r) => r.length === 10)).toBe(true);
+    expect(rows[1]?.[8]).toBe('Set `PermitRootLogin no` in /etc/ssh/sshd_config,\nthen reload sshd.\n');
+    expect(rows[1]?.[9]).toBe("printf '%s\\n' 'PermitRootLogin no' >> /etc/ssh/sshd_config");
+    expect(rows[2]?.[8]).toBe('');
     expect(rows[2]?.[2]).toBe('Banner says "authorised use only", <really> & truly');
     expect(rows[1]?.[6]).toBe(
       'cis[debian12]:5.1.20; stig:V-238218; nist_800_53:AC-6(2); cac:sshd_disable_root_login',
@@ -122,6 +127,9 @@ describe('report formats', () => {
     expect(byName('banner-text')?.attrs.name).toBe(
       'banner-text: Banner says "authorised use only", <really> & truly',
     );
+    expect(byName('ssh-permit-root-login')?.children[0]?.text).toContain(
+      'fix: Set `PermitRootLogin no` in /etc/ssh/sshd_config,\nthen reload sshd.',
+    );
     expect(byName('banner-text')?.children[0]?.name).toBe('error');
     expect(byName('banner-text')?.children[0]?.attrs.message).toBe('parse error: line 3, "bad\ufffdbyte"');
     expect(byName('selinux-enforcing')?.children[0]).toMatchObject({
@@ -142,6 +150,40 @@ describe('report formats', () => {
     expect(plain).toContain('sshd -T: yes (expected permitrootlogin == no)');
     expect(plain).toContain('Summary: 1 pass, 1 fail, 1 error, 1 not assessable, 1 not applicable');
     expect(formatter('text')(single, { color: true })).toContain('\u001b[31m');
+  });
+
+  it('text: a failure shows its fix; --explain adds what the rule checks and why', () => {
+    const plain = formatter('text')(single, {});
+    expect(plain).toContain(
+      [
+        '      fix:',
+        '        Set `PermitRootLogin no` in /etc/ssh/sshd_config,',
+        '        then reload sshd.',
+        '      shell fix (not run; review first):',
+        "        printf '%s\\n' 'PermitRootLogin no' >> /etc/ssh/sshd_config",
+      ].join('\n'),
+    );
+    expect(plain).not.toContain('why:');
+    const rules = new Map([
+      [
+        'ssh-permit-root-login',
+        { description: 'Root cannot log in over SSH.', rationale: 'Attribution.', remediation: 'x' },
+      ],
+    ]);
+    expect(formatter('text')(single, { rules })).not.toContain('about:');
+    const explained = formatter('text')(single, { rules, explain: true });
+    expect(explained).toContain(
+      '      about:\n        Root cannot log in over SSH.\n      why:\n        Attribution.\n      fix:',
+    );
+  });
+
+  it('json: a failure carries remediation and shell fix, a pass neither', () => {
+    const doc = JSON.parse(formatter('json')(single, {})) as { results: Record<string, unknown>[] };
+    expect(doc.results[0]).toMatchObject({
+      status: 'fail',
+      remediation: 'Set `PermitRootLogin no` in /etc/ssh/sshd_config,\nthen reload sshd.\n',
+    });
+    for (const r of doc.results.slice(1)) expect(r).not.toHaveProperty('remediation');
   });
 
   it('every format accepts an empty run', () => {

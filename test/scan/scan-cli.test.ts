@@ -140,7 +140,7 @@ describe.concurrent('openwatch scan end to end against real sshd', { timeout: 90
     expect(lines.at(-1)?.type).toBe('summary');
     expect(lines.filter((l) => l.type === 'result').length).toBeGreaterThan(0);
     expect(csv?.stdout.split('\r\n')[0]).toBe(
-      'host,rule_id,title,severity,status,reason,references,evidence',
+      'host,rule_id,title,severity,status,reason,references,evidence,remediation,shell_fix',
     );
     const doc = parseXml(junit?.stdout ?? '');
     expect(findAll(doc, 'testcase').length).toBe(lines.length - 1);

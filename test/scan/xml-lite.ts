@@ -28,7 +28,7 @@ export function parseXml(xml: string): XmlElement {
   const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
   const root: XmlElement = { name: '#root', attrs: {}, children: [], text: '' };
   const stack: XmlElement[] = [root];
-  const tag = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>/y;
+  const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>/y;
   while (i < body.length) {
     const lt = body.indexOf('<', i);
     const top = stack[stack.length - 1];

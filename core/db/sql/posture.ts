@@ -1,5 +1,6 @@
 import type { PostureCounts } from '../../results/score.ts';
 import type { Queryable } from '../types.ts';
+import { guidanceColumns, type ResultGuidance } from './rule-catalog.ts';
 
 /**
  * Posture and drift. Every statement reads verdicts from one of two sources — the current state
@@ -182,7 +183,7 @@ export async function recentChanges(
   return rows;
 }
 
-export interface HostResultRow {
+export interface HostResultRow extends ResultGuidance {
   rule_id: string;
   title: string | null;
   severity: string;
@@ -204,7 +205,8 @@ export async function hostExists(q: Queryable, hostId: string): Promise<boolean>
 export async function hostResults(q: Queryable, hostId: string): Promise<HostResultRow[]> {
   const { rows } = await q.query<HostResultRow>(
     `select s.rule_id, rc.title, s.severity, s.status, s.reason, e.body as evidence,
-            s.last_scan_id::text as last_scan_id, s.last_checked_at, s.status_since, s.check_count
+            s.last_scan_id::text as last_scan_id, s.last_checked_at, s.status_since, s.check_count,
+            ${guidanceColumns('s.status')}
        from host_rule_state s join evidence e on e.hash = s.evidence_hash
        left join rule_catalog rc on rc.rule_id = s.rule_id
       where s.host_id = $1

@@ -1,4 +1,5 @@
 import type { Queryable } from '../types.ts';
+import { guidanceColumns, type ResultGuidance } from './rule-catalog.ts';
 
 export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type ScanSource = 'api' | 'group' | 'schedule';
@@ -147,7 +148,7 @@ export async function listScans(db: Queryable, f: ScanFilter): Promise<ScanRow[]
   return rows;
 }
 
-export interface ScanResultRow {
+export interface ScanResultRow extends ResultGuidance {
   rule_id: string;
   status: string;
   reason: string | null;
@@ -157,8 +158,9 @@ export interface ScanResultRow {
 
 export async function scanResults(db: Queryable, scanId: string, status?: string): Promise<ScanResultRow[]> {
   const { rows } = await db.query<ScanResultRow>(
-    `select r.rule_id, r.status, r.reason, r.severity, e.body as evidence
+    `select r.rule_id, r.status, r.reason, r.severity, e.body as evidence, ${guidanceColumns('r.status')}
        from scan_results r join evidence e on e.hash = r.evidence_hash
+       left join rule_catalog rc on rc.rule_id = r.rule_id
       where r.scan_id = $1 and ($2::text is null or r.status = $2)
       order by r.rule_id`,
     [scanId, status ?? null],
