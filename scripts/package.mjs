@@ -11,10 +11,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const OUT = join(ROOT, 'build');
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const version = String(
+  /\"version\":\s*"([^"]+)"/.exec(readFileSync(join(ROOT, 'package.json'), 'utf8'))?.[1],
+);
 const NAME = `openwatch_${version}_all`;
 const STAGE = join(OUT, NAME);
 const APP = join(STAGE, 'usr/lib/openwatch');
+/** @param {string} cmd @param {string[]} args @param {string} [cwd] */
 const run = (cmd, args, cwd = ROOT) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
 
@@ -34,6 +37,7 @@ for (const p of [
 // Production dependencies only; no lifecycle scripts (the build is already in dist/).
 run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], APP);
 
+/** @param {string} from @param {string} to @param {number} mode */
 const put = (from, to, mode) => {
   mkdirSync(dirname(join(STAGE, to)), { recursive: true });
   cpSync(join(ROOT, from), join(STAGE, to));

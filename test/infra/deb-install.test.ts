@@ -125,7 +125,7 @@ describe('the Debian package in a fresh Debian 12 root', () => {
       ['/usr/bin/openwatch', 'check-config', '--config', '/etc/openwatch/openwatch.toml'],
       o,
     );
-    expect(check.stderr).toBe('');
+    expect(check.stderr).toBe('configuration is valid (file: /etc/openwatch/openwatch.toml)\n');
     expect(check.code).toBe(0);
     expect(check.stdout).toContain(`127.0.0.1:${port}`);
     expect(check.stdout).not.toContain(new URL(t.dsn).password || 'no-password-in-test-dsn');
@@ -174,6 +174,19 @@ describe('the Debian package in a fresh Debian 12 root', () => {
     stopServe('SIGTERM');
     await exited;
     serve = undefined;
+  }, 120_000);
+
+  it('passes the security checklist drill, which fails when a key file is loosened', async () => {
+    copyFileSync(join(ROOT, 'infra/drills/security-checklist.sh'), join(root, 'tmp/security-checklist.sh'));
+    const o = { user: AS_OPENWATCH, env: unitEnv };
+    const pass = await inChroot(root, ['sh', '/tmp/security-checklist.sh'], o);
+    expect(pass.stdout.match(/^ok: /gm)).toHaveLength(6);
+    expect(pass.code, pass.stdout).toBe(0);
+    chmodSync(join(root, 'etc/openwatch/keys/credential.key'), 0o640);
+    const fail = await inChroot(root, ['sh', '/tmp/security-checklist.sh'], o);
+    expect(fail.stdout).toContain('FAILED: key files readable by the service user only');
+    expect(fail.code).toBe(1);
+    chmodSync(join(root, 'etc/openwatch/keys/credential.key'), 0o600);
   }, 120_000);
 
   it('an upgrade keeps /etc/openwatch; dpkg -r leaves it; purge removes it', async () => {
