@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.wrangler/**', '.openwatch/**', 'dist/**', 'web/**/*.js'] },
+  { ignores: ['node_modules/**', '.wrangler/**', '.openwatch/**', 'dist/**', 'build/**', 'web/**/*.js'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -52,7 +52,11 @@ export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
   return out;
 }
 
-async function withClient<T>(dsn: string, fn: (db: Queryable, client: pg.Client) => Promise<T>): Promise<T> {
+/** One dedicated connection for `fn` (migrations, COPY streams), always closed. */
+export async function withClient<T>(
+  dsn: string,
+  fn: (db: Queryable, client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => undefined);
   await client.connect();

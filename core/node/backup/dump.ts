@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import * as sql from '../../db/sql/backup.ts';
 import { appliedMigrations } from '../../db/sql/migrations.ts';
-import { CONNECT_TIMEOUT_MS, run } from '../../db/pg-client.ts';
-import type { Queryable } from '../../db/types.ts';
+import { withClient } from '../migrate.ts';
 import type { TableEntry } from './manifest.ts';
 
 export async function fileSha256(path: string): Promise<string> {
@@ -29,12 +27,8 @@ export interface DatabaseDump {
  * server, which ships no pg_dump (and Debian 12's pg_dump 15 refuses a newer server).
  */
 export async function dumpDatabase(dsn: string, dir: string): Promise<DatabaseDump> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => undefined);
-  await client.connect();
-  const q: Queryable = { query: (s, p) => run(client, s, p) };
   mkdirSync(join(dir, 'db'), { recursive: true, mode: 0o700 });
-  try {
+  return withClient(dsn, async (q, client) => {
     await sql.beginSnapshot(q);
     const { rows } = await q.query<{ v: string }>(`select current_setting('server_version') as v`);
     const migrations = (await appliedMigrations(q)).map(({ id, name, checksum }) => ({ id, name, checksum }));
@@ -53,7 +47,5 @@ export async function dumpDatabase(dsn: string, dir: string): Promise<DatabaseDu
     }
     await q.query('commit');
     return { serverVersion: rows[0]?.v ?? 'unknown', migrations, tables };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }

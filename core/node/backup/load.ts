@@ -1,12 +1,10 @@
 import { copyFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import * as sql from '../../db/sql/backup.ts';
-import { CONNECT_TIMEOUT_MS, run } from '../../db/pg-client.ts';
-import type { Queryable } from '../../db/types.ts';
-import { migrate, readMigrationFiles } from '../migrate.ts';
+import { migrate, readMigrationFiles, withClient } from '../migrate.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
 import { tempDirFor } from './files.ts';
 import { fileSha256 } from './dump.ts';
@@ -61,17 +59,6 @@ function archivedMigrationsDir(manifest: Manifest): string {
     copyFileSync(join(MIGRATIONS_DIR, name), join(dir, name));
   }
   return dir;
-}
-
-async function withClient<T>(dsn: string, fn: (q: Queryable, c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn({ query: (s, p) => run(client, s, p) }, client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 async function copyIn(client: pg.Client, dir: string, t: TableEntry): Promise<void> {

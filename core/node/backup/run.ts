@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import pg from 'pg';
 import type { Config } from '../../config/schema.ts';
 import { listCredentials } from '../../db/sql/credentials.ts';
 import { poolDb } from '../../db/node-pool.ts';
-import { CONNECT_TIMEOUT_MS } from '../../db/pg-client.ts';
 import { decryptCredential } from '../../fleet/credentials.ts';
 import { VERSION } from '../../version.ts';
 import { loadCredentialKeyring } from '../credential-keys.ts';
-import { schemaVersionOf } from '../migrate.ts';
+import { schemaVersionOf, withClient } from '../migrate.ts';
 import { packArchive, unpackArchive } from './archive.ts';
 import { dumpDatabase } from './dump.ts';
 import { installationFiles, tempDirFor, writeInstallationFiles } from './files.ts';
@@ -94,17 +92,6 @@ async function decryptAll(dsn: string, files: SecretFile[], scratch: string): Pr
   }
 }
 
-async function adminQuery(dsn: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export interface VerifyReport {
   manifest: Manifest;
   mismatches: string[];
@@ -120,7 +107,7 @@ export async function verifyBackup(archive: string, dsn: string, passphrase: str
   const name = `openwatch_verify_${randomBytes(6).toString('hex')}`;
   const scratch = new URL(dsn);
   scratch.pathname = `/${name}`;
-  await adminQuery(dsn, `create database ${name}`);
+  await withClient(dsn, (q) => q.query(`create database ${name}`));
   try {
     const loaded = await loadDatabase(scratch.toString(), opened.dir, opened.manifest, {
       force: false,
@@ -132,7 +119,7 @@ export async function verifyBackup(archive: string, dsn: string, passphrase: str
       credentialsDecrypted: await decryptAll(scratch.toString(), opened.files, opened.dir),
     };
   } finally {
-    await adminQuery(dsn, `drop database if exists ${name} with (force)`);
+    await withClient(dsn, (q) => q.query(`drop database if exists ${name} with (force)`));
     rmSync(opened.dir, { recursive: true, force: true });
   }
 }
