@@ -72,7 +72,7 @@ function applicable(r: ScanReport): number {
 }
 
 // Concurrent: each test is a few CLI subprocesses against shared, read-only hosts.
-describe.concurrent('openwatch scan end to end against real sshd', { timeout: 90_000 }, () => {
+describe.concurrent('openwatch scan end to end against real sshd', { timeout: 240_000 }, () => {
   it('scans as a plain-shell user through sudo and prints the documented json', async () => {
     const r = await runCli([
       'scan',
