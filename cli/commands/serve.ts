@@ -18,7 +18,7 @@ import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
-const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/public', import.meta.url));
+const BUNDLED_UI_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 interface Files {
   jwtPrivateKey: string;

@@ -4,6 +4,7 @@ import {
   upsertCatalog,
   type CatalogEntry,
 } from '../db/sql/rule-catalog.ts';
+import { upsertRuleText } from '../db/sql/rule-text.ts';
 import type { Db } from '../db/types.ts';
 import type { Rule } from '../../engine/rules/types.ts';
 
@@ -43,6 +44,15 @@ export async function syncRuleCatalog(
     if (versions.length === 1 && versions[0] === corpusVersion)
       return { changed: false, upserted: 0, deleted: 0 };
     const upserted = await upsertCatalog(tx, rules.map(catalogEntry), corpusVersion);
+    await upsertRuleText(
+      tx,
+      rules.map((r) => ({
+        rule_id: r.id,
+        description: r.description,
+        rationale: r.rationale,
+        remediation: r.remediation,
+      })),
+    );
     const deleted = await deleteCatalogExcept(
       tx,
       rules.map((r) => r.id),

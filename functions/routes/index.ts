@@ -86,6 +86,8 @@ import {
 import { setUserRolesRoute, updateUserRoute } from './users/update.ts';
 import { exportScanRoute } from './scan-export.ts';
 import { version } from './version.ts';
+import { getRuleRoute } from './rule-detail.ts';
+import { fleetSummaryRoute } from './fleet-summary.ts';
 import {
   cancelScanRoute,
   getScanRoute,
@@ -192,4 +194,7 @@ export const routes: AnyRoute[] = [
   cancelScanRoute,
   scanResultsRoute,
   exportScanRoute,
+  // console: rule text, fleet summary
+  getRuleRoute,
+  fleetSummaryRoute,
 ];

@@ -95,3 +95,10 @@ export async function listCatalog(q: Queryable, f: CatalogFilter): Promise<Catal
   );
   return rows;
 }
+
+export async function getCatalogRule(q: Queryable, ruleId: string): Promise<CatalogRow | undefined> {
+  const { rows } = await q.query<CatalogRow>(`select ${COLUMNS} from rule_catalog where rule_id = $1`, [
+    ruleId,
+  ]);
+  return rows[0];
+}

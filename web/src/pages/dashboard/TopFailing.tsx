@@ -1,0 +1,78 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { call, client } from '../../api/client.ts';
+import { SeverityBadge } from '../../components/Badges.tsx';
+import { FetchState } from '../../components/FetchState.tsx';
+import { Card } from '../../components/Page.tsx';
+import { pct } from '../../components/format.ts';
+
+export function TopFailing() {
+  const q = useQuery({
+    queryKey: ['/api/v1/posture/top-failing'],
+    queryFn: () => call(() => client.GET('/api/v1/posture/top-failing', { params: { query: { limit: 8 } } })),
+  });
+  return (
+    <Card title="Top failing">
+      <FetchState query={q} isEmpty={(d) => d.rules.length === 0} empty={<p>No failing rules. </p>}>
+        {(d) => (
+          <div className="split">
+            <table>
+              <caption>Rules failing on most hosts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col" className="num">
+                    Hosts
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rules.map((r) => (
+                  <tr key={r.rule_id}>
+                    <td>
+                      <Link to="/rules" search={{ rule: r.rule_id }}>
+                        {r.title ?? r.rule_id}
+                      </Link>
+                    </td>
+                    <td>
+                      <SeverityBadge severity={r.severity} />
+                    </td>
+                    <td className="num">{r.failing_hosts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <table>
+              <caption>Hosts with the lowest score</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Host</th>
+                  <th scope="col" className="num">
+                    Fail
+                  </th>
+                  <th scope="col" className="num">
+                    Score
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.hosts.map((h) => (
+                  <tr key={h.host_id}>
+                    <td>
+                      <Link to="/hosts/$hostId" params={{ hostId: h.host_id }}>
+                        {h.hostname}
+                      </Link>
+                    </td>
+                    <td className="num">{h.counts.fail}</td>
+                    <td className="num">{pct(h.score)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </FetchState>
+    </Card>
+  );
+}
