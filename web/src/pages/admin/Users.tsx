@@ -16,7 +16,7 @@ export function Users() {
   const [creating, setCreating] = useState(false);
   const users = useQuery({
     queryKey: ['/api/v1/users'],
-    queryFn: () => call(() => client.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
+    queryFn: () => call(() => client.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
   });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: Action }) => {

@@ -115,7 +115,7 @@ export function Dashboard() {
                 />
               </Card>
             </div>
-            <div className="grid two">
+            <div className="grid three">
               <TopFailing />
               <RecentChanges />
             </div>

@@ -7,16 +7,18 @@ import { ChangeList } from '../../components/ChangeList.tsx';
 export function RecentChanges() {
   const q = useQuery({
     queryKey: ['/api/v1/changes', 'recent'],
-    queryFn: () => call(() => client.GET('/api/v1/changes', { params: { query: { limit: 12 } } })),
+    queryFn: () => call(() => client.GET('/api/v1/changes', { params: { query: { limit: 200 } } })),
+    // A host's first scan records its failing rules as first verdicts; only real transitions are changes.
+    select: (d) => d.items.filter((c) => c.previous_status !== null).slice(0, 20),
   });
   return (
     <Card title="Recent changes">
       <FetchState
         query={q}
-        isEmpty={(d) => d.items.length === 0}
+        isEmpty={(d) => d.length === 0}
         empty={<p>No verdict has changed yet. Changes appear after a host's second scan.</p>}
       >
-        {(d) => <ChangeList items={d.items} showHost />}
+        {(d) => <ChangeList items={d} showHost />}
       </FetchState>
     </Card>
   );

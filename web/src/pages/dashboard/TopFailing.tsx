@@ -12,18 +12,17 @@ export function TopFailing() {
     queryFn: () => call(() => client.GET('/api/v1/posture/top-failing', { params: { query: { limit: 8 } } })),
   });
   return (
-    <Card title="Top failing">
-      <FetchState query={q} isEmpty={(d) => d.rules.length === 0} empty={<p>No failing rules. </p>}>
-        {(d) => (
-          <div className="split">
+    <>
+      <Card title="Top failing rules">
+        <FetchState query={q} isEmpty={(d) => d.rules.length === 0} empty={<p>No rule fails anywhere.</p>}>
+          {(d) => (
             <table>
-              <caption>Rules failing on most hosts</caption>
               <thead>
                 <tr>
                   <th scope="col">Rule</th>
                   <th scope="col">Severity</th>
                   <th scope="col" className="num">
-                    Hosts
+                    Failing hosts
                   </th>
                 </tr>
               </thead>
@@ -43,8 +42,13 @@ export function TopFailing() {
                 ))}
               </tbody>
             </table>
+          )}
+        </FetchState>
+      </Card>
+      <Card title="Lowest-scoring hosts">
+        <FetchState query={q} isEmpty={(d) => d.hosts.length === 0} empty={<p>No host scanned yet.</p>}>
+          {(d) => (
             <table>
-              <caption>Hosts with the lowest score</caption>
               <thead>
                 <tr>
                   <th scope="col">Host</th>
@@ -70,9 +74,9 @@ export function TopFailing() {
                 ))}
               </tbody>
             </table>
-          </div>
-        )}
-      </FetchState>
-    </Card>
+          )}
+        </FetchState>
+      </Card>
+    </>
   );
 }
