@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, hotp, stepAt } from '../../core/identity/totp.ts';
 import { startNodeServe, type ApiTarget } from '../helpers/api-servers.ts';
@@ -11,12 +11,16 @@ import {
   type ConsolePage,
 } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { waitFor } from '../helpers/net.ts';
 import { SshLab, type SshdHost } from '../helpers/sshd.ts';
 
 const LAX = 'PermitRootLogin yes\nX11Forwarding yes\nMaxAuthTries 10\n';
 const HARDENED = 'PermitRootLogin no\nX11Forwarding no\nMaxAuthTries 4\n';
 const SCAN_MS = 120_000;
+
+/** The rule ids of a list's items (data-rule), sorted. */
+async function ruleIds(items: Locator): Promise<Array<string | null>> {
+  return (await Promise.all((await items.all()).map((l) => l.getAttribute('data-rule')))).sort();
+}
 
 /**
  * The console in Chromium against `openwatch serve` (API + in-process runner) on PostgreSQL, scanning real
@@ -235,18 +239,12 @@ describe('web console in Chromium: sign-in with TOTP → host → scan → evide
     expect(changed.length).toBeLessThan(20);
 
     const timeline = p.getByTestId('timeline');
-    await expect
-      .poll(async () =>
-        (await timeline.locator('li').evaluateAll((ls) => ls.map((l) => l.dataset.rule))).sort(),
-      )
-      .toEqual(changed);
+    await expect.poll(async () => ruleIds(timeline.locator('li'))).toEqual(changed);
     await alice.shot('12-host-after-rescan');
 
     await p.getByRole('link', { name: 'Dashboard' }).click();
     const recent = p.locator('.changes li');
-    await expect
-      .poll(async () => (await recent.evaluateAll((ls) => ls.map((l) => l.dataset.rule))).sort())
-      .toEqual(changed);
+    await expect.poll(async () => ruleIds(recent)).toEqual(changed);
     await alice.shot('13-dashboard-recent-changes');
   }, 240_000);
 
