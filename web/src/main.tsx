@@ -4,7 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProblem } from './api/problem.ts';
 import { setSignedOutHandler } from './api/client.ts';
-import { router } from './app/router.tsx';
+import { createAppRouter } from './app/router.tsx';
+import { loadSession, SESSION_KEY } from './app/session.ts';
 import './styles/app.css';
 
 const queryClient = new QueryClient({
@@ -17,6 +18,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+const router = createAppRouter(queryClient);
+// Every page needs to know who is signed in: ask before React has rendered anything.
+void queryClient.prefetchQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 60_000 });
 
 // The server ends idle sessions (identity.session_idle_minutes); when a call finds the session gone and
 // refreshing cannot revive it, the console says so on the sign-in page instead of failing page by page.

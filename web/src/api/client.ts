@@ -60,8 +60,10 @@ interface FetchResult<T> {
 export async function call<T>(fn: () => Promise<FetchResult<T>>): Promise<T> {
   let r = await fn();
   if (r.response.status === 401 && !r.response.url.includes('/api/v1/auth/login')) {
-    if (await refreshSession()) r = await fn();
-    if (r.response.status === 401) onSignedOut?.();
+    const hadSession = csrfToken() !== undefined;
+    if (hadSession && (await refreshSession())) r = await fn();
+    // Only a session that existed can have ended; a visitor who never signed in just sees sign-in.
+    if (r.response.status === 401 && hadSession) onSignedOut?.();
   }
   if (!r.response.ok) throw await ApiProblem.from(r.response, r.error);
   return r.data as T;

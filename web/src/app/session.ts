@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call, client } from '../api/client.ts';
 import { ApiProblem } from '../api/problem.ts';
 
@@ -19,6 +19,11 @@ export async function loadSession() {
 }
 
 export type Session = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
+
+/** Reads the session again (after signing in), replacing a cached "nobody" before any page looks at it. */
+export function reloadSession(qc: QueryClient): Promise<unknown> {
+  return qc.fetchQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 0 });
+}
 
 export function useSessionQuery() {
   return useQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 60_000 });

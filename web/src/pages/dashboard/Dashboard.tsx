@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { lazy, Suspense } from 'react';
-import { call, client } from '../../api/client.ts';
 import { useSession } from '../../app/session.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card, PageHeader } from '../../components/Page.tsx';
@@ -9,26 +8,22 @@ import { band, pct } from '../../components/format.ts';
 import { BandBar } from './BandBar.tsx';
 import { RecentChanges } from './RecentChanges.tsx';
 import { TopFailing } from './TopFailing.tsx';
+import { postureQuery, summaryQuery, trendQuery } from './queries.ts';
 
-const TrendChart = lazy(() => import('../../components/TrendChart.tsx'));
+// Fetched as soon as the dashboard's code is, not when the trend data arrives.
+const chart = import('../../components/TrendChart.tsx');
+const TrendChart = lazy(() => chart);
 
 export function Dashboard() {
   const { can } = useSession();
-  const posture = useQuery({
-    queryKey: ['/api/v1/posture'],
-    queryFn: () => call(() => client.GET('/api/v1/posture')),
-  });
+  const posture = useQuery(postureQuery);
   const summary = useQuery({
-    queryKey: ['/api/v1/fleet/summary'],
-    queryFn: () => call(() => client.GET('/api/v1/fleet/summary')),
+    ...summaryQuery,
     enabled: can('hosts:read'),
     // Scan queue counts change while scans run; the events stream will replace this poll.
     refetchInterval: 10_000,
   });
-  const trend = useQuery({
-    queryKey: ['/api/v1/posture/trend', 30],
-    queryFn: () => call(() => client.GET('/api/v1/posture/trend', { params: { query: { days: 30 } } })),
-  });
+  const trend = useQuery(trendQuery);
 
   return (
     <>
@@ -69,7 +64,9 @@ export function Dashboard() {
                       <span className="kpi-value" data-testid="fleet-score-exceptions">
                         {pct(p.score_with_exceptions)}
                       </span>
-                      <span className="muted small">{p.excepted_fail} failures covered by exceptions</span>
+                      <span className="muted small">
+                        {p.excepted_fail} failure{p.excepted_fail === 1 ? '' : 's'} covered by exceptions
+                      </span>
                     </div>
                   </>
                 )}

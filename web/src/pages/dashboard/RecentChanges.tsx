@@ -1,13 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { call, client } from '../../api/client.ts';
+import { changesQuery } from './queries.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { ChangeList } from '../../components/ChangeList.tsx';
 
 export function RecentChanges() {
   const q = useQuery({
-    queryKey: ['/api/v1/changes', 'recent'],
-    queryFn: () => call(() => client.GET('/api/v1/changes', { params: { query: { limit: 200 } } })),
+    ...changesQuery,
     // A host's first scan records its failing rules as first verdicts; only real transitions are changes.
     select: (d) => d.items.filter((c) => c.previous_status !== null).slice(0, 20),
   });

@@ -1,16 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { call, client } from '../../api/client.ts';
+import { topFailingQuery } from './queries.ts';
 import { SeverityBadge } from '../../components/Badges.tsx';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { pct } from '../../components/format.ts';
 
 export function TopFailing() {
-  const q = useQuery({
-    queryKey: ['/api/v1/posture/top-failing'],
-    queryFn: () => call(() => client.GET('/api/v1/posture/top-failing', { params: { query: { limit: 8 } } })),
-  });
+  const q = useQuery(topFailingQuery);
   return (
     <>
       <Card title="Top failing rules">

@@ -1,8 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { call, client } from '../../api/client.ts';
 import { ApiProblem, fieldError } from '../../api/problem.ts';
+import { reloadSession } from '../../app/session.ts';
 import { Field } from '../../components/Page.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { AuthFrame } from '../signin/AuthFrame.tsx';
@@ -44,6 +45,7 @@ const MESSAGES: Record<string, string> = {
 /** First run: create the first administrator from the one-time link, then sign in with it. */
 export function Setup() {
   const navigate = useNavigate();
+  const qc = useQueryClient();
   const [token] = useState(tokenFromFragment);
   const required = useQuery({ queryKey: ['setup'], queryFn: setupRequired });
   const [form, setForm] = useState({ username: '', email: '', password: '', confirm: '' });
@@ -68,6 +70,7 @@ export function Setup() {
         }),
       );
       window.location.hash = '';
+      await reloadSession(qc);
       await navigate({ to: '/' });
     } catch (err) {
       setError(err);

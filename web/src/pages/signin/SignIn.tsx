@@ -3,7 +3,7 @@ import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { call, client } from '../../api/client.ts';
 import { ApiProblem } from '../../api/problem.ts';
-import { SESSION_KEY } from '../../app/session.ts';
+import { reloadSession } from '../../app/session.ts';
 import { Field } from '../../components/Page.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 
@@ -40,7 +40,7 @@ export function SignIn() {
         ...(step === 'password' ? {} : { otp }),
       };
       const r = await call(() => client.POST('/api/v1/auth/login', { body }));
-      await qc.invalidateQueries({ queryKey: SESSION_KEY });
+      await reloadSession(qc);
       await navigate({ to: r.mfa_enrolment_required ? '/profile' : (search.redirect ?? '/') });
     } catch (err) {
       if (err instanceof ApiProblem && err.code === 'mfa_required') {
