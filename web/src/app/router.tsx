@@ -5,8 +5,10 @@ import {
   createRouter,
   lazyRouteComponent,
   Outlet,
+  redirect,
 } from '@tanstack/react-router';
 import { Shell } from './Shell.tsx';
+import { loadSession, SESSION_KEY } from './session.ts';
 import { NotFound } from './NotFound.tsx';
 import { hostsSearch } from '../pages/hosts/search.ts';
 import { hostSearch } from '../pages/host/search.ts';
@@ -34,8 +36,23 @@ const setup = createRoute({
   component: lazyRouteComponent(() => import('../pages/setup/Setup.tsx'), 'Setup'),
 });
 
-/** Every page below needs a session; the shell sends everyone else to sign-in. */
-const app = createRoute({ getParentRoute: () => root, id: 'app', component: Shell });
+/**
+ * Every page below needs a session: decided before the page loads (a redirect from inside a rendering
+ * page can lose the race with the router's own first navigation). The session was requested at boot.
+ */
+const app = createRoute({
+  getParentRoute: () => root,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData({
+      queryKey: SESSION_KEY,
+      queryFn: loadSession,
+    });
+    if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
+    if (session.me.auth.restricted && location.pathname !== '/profile') throw redirect({ to: '/profile' });
+  },
+  component: Shell,
+});
 
 const page = <P extends string>(path: P, load: () => Promise<Record<string, unknown>>, name: string) =>
   createRoute({

@@ -5,6 +5,7 @@ import { useSession } from '../../app/session.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
+import { TableHead } from '../../components/TableHead.tsx';
 
 /** The hash-chained audit log, newest first, filtered by event code prefix and actor. */
 export function Audit() {
@@ -60,16 +61,7 @@ export function Audit() {
         {(d) => (
           <div className="card flush">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Hash</th>
-                </tr>
-              </thead>
+              <TableHead cols={['Time', 'Event', 'Actor', 'Target', 'Address', 'Hash']} />
               <tbody>
                 {d.items.map((e) => (
                   <tr key={e.id}>

@@ -3,6 +3,7 @@ import { call, client } from '../../api/client.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
+import { TableHead } from '../../components/TableHead.tsx';
 
 /** SSH credentials as metadata only: the API never returns a secret, and neither does this page. */
 export function Credentials() {
@@ -21,16 +22,7 @@ export function Credentials() {
         {(d) => (
           <div className="card flush">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Method</th>
-                  <th scope="col">Key fingerprint</th>
-                  <th scope="col">sudo password</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
+              <TableHead cols={['Name', 'User', 'Method', 'Key fingerprint', 'sudo password', 'Updated']} />
               <tbody>
                 {d.items.map((c) => (
                   <tr key={c.id}>

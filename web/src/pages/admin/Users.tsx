@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/Page.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { formatTime } from '../../components/format.ts';
 import { CreateUser } from './CreateUser.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 type Action = 'disable' | 'enable' | 'unlock' | 'mfa';
 
@@ -56,18 +57,7 @@ export function Users() {
         {(d) => (
           <div className="card flush">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">MFA</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead cols={['User', 'Roles', 'MFA', 'State', 'Created', '']} />
               <tbody>
                 {d.items.map((u) => (
                   <tr key={u.id}>

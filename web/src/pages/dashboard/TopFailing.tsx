@@ -5,6 +5,7 @@ import { SeverityBadge } from '../../components/Badges.tsx';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { pct } from '../../components/format.ts';
+import { TableHead } from '../../components/TableHead.tsx';
 
 export function TopFailing() {
   const q = useQuery(topFailingQuery);
@@ -14,15 +15,7 @@ export function TopFailing() {
         <FetchState query={q} isEmpty={(d) => d.rules.length === 0} empty={<p>No rule fails anywhere.</p>}>
           {(d) => (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col" className="num">
-                    Failing hosts
-                  </th>
-                </tr>
-              </thead>
+              <TableHead cols={['Rule', 'Severity', ['Failing hosts', 'num']]} />
               <tbody>
                 {d.rules.map((r) => (
                   <tr key={r.rule_id}>
@@ -46,17 +39,7 @@ export function TopFailing() {
         <FetchState query={q} isEmpty={(d) => d.hosts.length === 0} empty={<p>No host scanned yet.</p>}>
           {(d) => (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Host</th>
-                  <th scope="col" className="num">
-                    Fail
-                  </th>
-                  <th scope="col" className="num">
-                    Score
-                  </th>
-                </tr>
-              </thead>
+              <TableHead cols={['Host', ['Fail', 'num'], ['Score', 'num']]} />
               <tbody>
                 {d.hosts.map((h) => (
                   <tr key={h.host_id}>

@@ -8,6 +8,7 @@ import { HostName } from '../../components/HostName.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
 import { ExceptionActions } from './ExceptionActions.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const STATES = ['requested', 'approved', 'rejected', 'revoked', 'expired'] as const;
 type State = (typeof STATES)[number];
@@ -50,19 +51,7 @@ export function Exceptions() {
         {(d) => (
           <div className="card flush">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Requested</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead cols={['Rule', 'Scope', 'Reason', 'Requested', 'State', 'Expires', '']} />
               <tbody>
                 {d.items.map((x) => (
                   <tr key={x.id} data-exception={x.id}>

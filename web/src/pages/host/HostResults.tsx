@@ -6,6 +6,7 @@ import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { ago, formatTime } from '../../components/format.ts';
 import { RuleEvidence } from './RuleEvidence.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const route = getRouteApi('/app/hosts/$hostId');
 const FILTERS = [
@@ -62,14 +63,7 @@ export function HostResults({ hostId }: { hostId: string }) {
               <div className={open ? 'master-detail' : undefined}>
                 <div className="table-scroll results-scroll">
                   <table className="results">
-                    <thead>
-                      <tr>
-                        <th scope="col">Rule</th>
-                        <th scope="col">Severity</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Since</th>
-                      </tr>
-                    </thead>
+                    <TableHead cols={['Rule', 'Severity', 'Status', 'Since']} />
                     <tbody>
                       {rows.map((r) => (
                         <tr

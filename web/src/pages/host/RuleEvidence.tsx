@@ -8,6 +8,7 @@ import { FetchState } from '../../components/FetchState.tsx';
 import { References } from '../../components/References.tsx';
 import { formatTime } from '../../components/format.ts';
 import { RequestException } from './RequestException.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 type Result =
   paths['/api/v1/hosts/{id}/results']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -53,13 +54,7 @@ export function RuleEvidence({ hostId, result }: { hostId: string; result: Resul
         <p className="muted">No evidence recorded.</p>
       ) : (
         <table className="evidence-table">
-          <thead>
-            <tr>
-              <th scope="col">Observed</th>
-              <th scope="col">Expected</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
+          <TableHead cols={['Observed', 'Expected', 'Source']} />
           <tbody>
             {evidence.map((e, i) => (
               <tr key={i}>

@@ -1,15 +1,5 @@
-export interface HostsSearch {
-  q?: string;
-  tag?: string;
-  environment?: string;
-}
+import { stringSearch } from '../../components/search.ts';
 
-/** The hosts page's filters live in the URL so a filtered view can be shared and reloaded. */
-export function hostsSearch(s: Record<string, unknown>): HostsSearch {
-  const out: HostsSearch = {};
-  for (const k of ['q', 'tag', 'environment'] as const) {
-    const v = s[k];
-    if (typeof v === 'string' && v !== '') out[k] = v;
-  }
-  return out;
-}
+/** The hosts page's filters: text (name or address), tag, environment. */
+export const hostsSearch = stringSearch(['q', 'tag', 'environment']);
+export type HostsSearch = ReturnType<typeof hostsSearch>;

@@ -6,6 +6,7 @@ import { FetchState } from '../../components/FetchState.tsx';
 import { Card, Field } from '../../components/Page.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { ago, formatTime } from '../../components/format.ts';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const KEY = ['/api/v1/auth/tokens'];
 
@@ -89,18 +90,7 @@ export function ApiTokens() {
       >
         {(d) => (
           <table className="compact">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Token</th>
-                <th scope="col">Role</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead cols={['Name', 'Token', 'Role', 'Last used', 'Expires', '']} />
             <tbody>
               {d.items.map((t) => (
                 <tr key={t.id}>

@@ -5,6 +5,7 @@ import { SeverityBadge } from '../../components/Badges.tsx';
 import { FetchState } from '../../components/FetchState.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { RuleDetail } from './RuleDetail.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const route = getRouteApi('/app/rules');
 const FRAMEWORKS = [
@@ -74,13 +75,7 @@ export function Rules() {
           {(d) => (
             <div className="card flush table-scroll results-scroll">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Category</th>
-                    <th scope="col">Severity</th>
-                  </tr>
-                </thead>
+                <TableHead cols={['Rule', 'Category', 'Severity']} />
                 <tbody>
                   {d.items.map((r) => (
                     <tr key={r.id} className={r.id === search.rule ? 'selected' : undefined}>

@@ -1,16 +1,4 @@
-export interface RulesSearch {
-  rule?: string;
-  q?: string;
-  framework?: string;
-  severity?: string;
-  category?: string;
-}
+import { stringSearch } from '../../components/search.ts';
 
-export function rulesSearch(s: Record<string, unknown>): RulesSearch {
-  const out: RulesSearch = {};
-  for (const k of ['rule', 'q', 'framework', 'severity', 'category'] as const) {
-    const v = s[k];
-    if (typeof v === 'string' && v !== '') out[k] = v;
-  }
-  return out;
-}
+/** `rule`: the rule open beside the list; the rest are the catalog's filters. */
+export const rulesSearch = stringSearch(['rule', 'q', 'framework', 'severity', 'category']);

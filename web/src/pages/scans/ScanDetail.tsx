@@ -8,6 +8,7 @@ import { HostName } from '../../components/HostName.tsx';
 import { Card, PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
 import { CancelScan } from './CancelScan.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const route = getRouteApi('/app/scans/$scanId');
 
@@ -78,13 +79,7 @@ export function ScanDetail() {
                 {(r) => (
                   <div className="table-scroll results-scroll">
                     <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Rule</th>
-                          <th scope="col">Severity</th>
-                          <th scope="col">Status</th>
-                        </tr>
-                      </thead>
+                      <TableHead cols={['Rule', 'Severity', 'Status']} />
                       <tbody>
                         {r.results.map((x) => (
                           <tr key={x.rule_id}>

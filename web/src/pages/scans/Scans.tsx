@@ -8,6 +8,7 @@ import { HostName } from '../../components/HostName.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
 import { CancelScan } from './CancelScan.tsx';
+import { TableHead } from '../../components/TableHead.tsx';
 
 const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
@@ -49,23 +50,9 @@ export function Scans() {
         {(d) => (
           <div className="card flush">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Host</th>
-                  <th scope="col">Requested</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Rules
-                  </th>
-                  <th scope="col" className="num">
-                    Fail
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                cols={['Host', 'Requested', 'Source', 'Status', ['Rules', 'num'], ['Fail', 'num'], '']}
+              />
               <tbody>
                 {d.items.map((s) => (
                   <tr key={s.id}>
