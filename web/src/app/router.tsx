@@ -48,7 +48,10 @@ const app = createRoute({
       queryKey: SESSION_KEY,
       queryFn: loadSession,
     });
+    // TanStack Router's redirects are thrown objects by design, not errors.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (session.me.auth.restricted && location.pathname !== '/profile') throw redirect({ to: '/profile' });
   },
   component: Shell,
