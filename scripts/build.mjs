@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/: the CLI, server and runner as bundled JavaScript (esbuild; dependencies stay in
-// node_modules), the rule corpus compiled and validated into dist/rules.json, and dist/build-info.json
-// with the commit and build time. `--if-stale` skips the build when nothing it reads changed since the
+// node_modules), the rule corpus compiled and validated into dist/rules.json, the web console into
+// web/dist (Vite), and dist/build-info.json with the commit and build time. `--if-stale` skips the build when nothing it reads changed since the
 // last one (npm start and npm test call it that way). The workerd bundle is wrangler's, not this.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,18 @@ import { fileURLToPath } from 'node:url';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, 'build-info.json');
-const INPUTS = ['bin', 'cli', 'core', 'engine', 'functions', 'runner', 'rules', 'scripts', 'package.json'];
+const INPUTS = [
+  'bin',
+  'cli',
+  'core',
+  'engine',
+  'functions',
+  'runner',
+  'rules',
+  'scripts',
+  'web',
+  'package.json',
+];
 
 /** @param {string} path @returns {number} */
 function newestMtime(path) {
@@ -19,7 +30,8 @@ function newestMtime(path) {
   if (!st) return 0;
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
-  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
+  for (const e of readdirSync(path))
+    if (e !== 'dist' && e !== 'node_modules') newest = Math.max(newest, newestMtime(join(path, e)));
   return newest;
 }
 
@@ -76,6 +88,9 @@ async function build() {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  // The console (web/dist), served by `openwatch serve` and deployed by wrangler as static assets.
+  const vite = await import('vite');
+  await vite.build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
   // Written last: its presence and mtime mark a complete build.
   writeFileSync(STAMP, JSON.stringify({ commit: commit(), build_time: new Date().toISOString() }) + '\n');
   console.log(`openwatch build: dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -19,7 +19,8 @@ export const PROJECT_ROOT = findRoot();
 /** The rule corpus shipped with OpenWatch (`rules/`). */
 export const BUNDLED_RULES_DIR = join(PROJECT_ROOT, 'rules');
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
-export const UI_DIR = join(PROJECT_ROOT, 'web', 'public');
+/** The console, built into web/dist by `npm run build` (scripts/build.mjs). */
+export const UI_DIR = join(PROJECT_ROOT, 'web', 'dist');
 export const COMMON_PASSWORDS_FILE = join(PROJECT_ROOT, 'core', 'identity', 'common-passwords.txt.gz');
 /** What `npm run build` writes (scripts/build.mjs): the bundled CLI, the compiled rule corpus, build info. */
 export const DIST_DIR = join(PROJECT_ROOT, 'dist');

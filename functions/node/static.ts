@@ -48,12 +48,18 @@ export function staticHandler(root: string): (request: Request) => Response | un
       ...securityHeaders('ui'),
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': String(st.size),
-      'cache-control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=300',
+      'cache-control': cacheControl(path, file),
     };
     const body =
       request.method === 'HEAD' ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream);
     return new Response(body, { status: 200, headers });
   };
+}
+
+/** Vite names built assets by content hash, so they never change; index.html must be revalidated. */
+function cacheControl(path: string, file: string): string {
+  if (extname(file) === '.html') return 'no-cache';
+  return path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
 }
 
 function statSafe(path: string) {

@@ -117,6 +117,7 @@ import {
 import { setUserRolesRoute, updateUserRoute } from './users/update.ts';
 import { exportScanRoute } from './scan-export.ts';
 import { version } from './version.ts';
+import { fleetSummaryRoute } from './fleet-summary.ts';
 import {
   cancelScanRoute,
   getScanRoute,
@@ -256,4 +257,6 @@ export const routes: AnyRoute[] = [
   fleetPortsRoute,
   // guidance, profiles and reports
   getRuleRoute,
+  // console: fleet summary
+  fleetSummaryRoute,
 ];

@@ -22,7 +22,7 @@ export const ruleSchema = z.object({
   corpus_version: z.string(),
 });
 
-function ruleView(r: CatalogRow) {
+export function ruleView(r: CatalogRow) {
   return {
     id: r.rule_id,
     title: r.title,

@@ -22,6 +22,8 @@ describe('static UI files', () => {
     expect(res?.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(res?.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await res?.text()).toBe('x');
+    expect(res?.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(get('/hosts/42')?.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('falls back to index.html for client-side routes, not for missing assets', async () => {

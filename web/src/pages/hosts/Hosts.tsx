@@ -1,0 +1,77 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { call, client } from '../../api/client.ts';
+import { useSession } from '../../app/session.ts';
+import { FetchState } from '../../components/FetchState.tsx';
+import { PageHeader } from '../../components/Page.tsx';
+import { HostFilters } from './HostFilters.tsx';
+import { HostTable } from './HostTable.tsx';
+import { ScanSelected } from './ScanSelected.tsx';
+
+const route = getRouteApi('/app/hosts');
+const PAGE = 200;
+
+export function Hosts() {
+  const search = route.useSearch();
+  const { can } = useSession();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const hosts = useInfiniteQuery({
+    queryKey: ['/api/v1/hosts', search],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      call(() =>
+        client.GET('/api/v1/hosts', {
+          params: { query: { ...search, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    placeholderData: (prev) => prev,
+  });
+  return (
+    <>
+      <PageHeader
+        title="Hosts"
+        sub="Every Linux host OpenWatch scans over SSH."
+        actions={
+          can('hosts:manage') && (
+            <Link to="/hosts/new" className="button primary">
+              Add host
+            </Link>
+          )
+        }
+      />
+      <HostFilters search={search} />
+      {can('scans:run') && selected.size > 0 && (
+        <ScanSelected ids={selected} onDone={() => setSelected(new Set())} />
+      )}
+      <FetchState
+        query={hosts}
+        rows={8}
+        isEmpty={(d) => d.pages[0]?.items.length === 0}
+        empty={
+          Object.keys(search).length > 0 ? (
+            <p>No host matches these filters.</p>
+          ) : (
+            <>
+              <h2>No hosts yet</h2>
+              <p>Register a host and the SSH credential OpenWatch logs in with, then scan it.</p>
+            </>
+          )
+        }
+      >
+        {(d) => (
+          <HostTable
+            rows={d.pages.flatMap((p) => p.items)}
+            selectable={can('scans:run')}
+            selected={selected}
+            onSelect={setSelected}
+            hasMore={hosts.hasNextPage}
+            loadMore={() => void hosts.fetchNextPage()}
+            loadingMore={hosts.isFetchingNextPage}
+          />
+        )}
+      </FetchState>
+    </>
+  );
+}
