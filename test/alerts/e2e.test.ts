@@ -1,3 +1,4 @@
+import { syncBundledRuleCatalog } from '../../core/node/rule-catalog.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJob } from '../../core/db/sql/jobs.ts';
 import { createLogger } from '../../core/log.ts';
@@ -91,6 +92,11 @@ describe('alerts end to end: real sshd hosts → scans → events → alerts →
 
   beforeAll(async () => {
     t = await createTestDatabase();
+    // Scan requests name rules the catalog must know (`serve` syncs it at start; here the test does).
+    await syncBundledRuleCatalog(
+      t.db,
+      createLogger({ level: 'error', format: 'json', write: () => undefined }),
+    );
     app = testApp(t.db);
     await seedUser(t.db, 'ops', ['admin']);
     token = (await loginAs(app, 'ops')).access_token;
