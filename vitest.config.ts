@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most files wait on real processes (sshd, serve, PostgreSQL, Chromium) rather than compute, so three
+    // at a time fit two cores; vitest's default (cores - 1) would run them one by one.
+    maxWorkers: 3,
   },
 });

@@ -65,7 +65,7 @@ describe('remediation guidance through the API', () => {
     expect(body.rationale).toContain('incidents cannot be reconstructed');
     expect(body.remediation).toContain('LogLevel INFO');
     expect(body.check_summary).toBe(
-      'all of:\n  sshd_config key=loglevel value=INFO\n  sshd_config key=loglevel value=INFO source=config',
+      'all of:\n  sshd_config explicit={sshd_explicit} key=loglevel value=INFO\n  sshd_config explicit={sshd_explicit} key=loglevel value=INFO source=config',
     );
 
     const withVars = await get<{ variables: Record<string, { default: unknown }>; check_summary: string }>(

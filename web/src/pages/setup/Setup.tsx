@@ -46,7 +46,6 @@ const MESSAGES: Record<string, string> = {
 export function Setup() {
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [token] = useState(tokenFromFragment);
   const required = useQuery({ queryKey: ['setup'], queryFn: setupRequired });
   const [form, setForm] = useState({ username: '', email: '', password: '', confirm: '' });
   const [error, setError] = useState<unknown>();
@@ -63,6 +62,8 @@ export function Setup() {
     setBusy(true);
     setError(undefined);
     try {
+      // Read at submit time: a link pasted into the same tab changes only the fragment, not the page.
+      const token = tokenFromFragment();
       await completeSetup({ token, username: form.username, email: form.email, password: form.password });
       await call(() =>
         client.POST('/api/v1/auth/login', {
@@ -96,7 +97,7 @@ export function Setup() {
       </AuthFrame>
     );
   }
-  if (!token) {
+  if (!tokenFromFragment()) {
     return (
       <AuthFrame title="First-run setup">
         <p className="notice">
