@@ -21,7 +21,9 @@ export const kernelModuleDisabled = defineMethod({
     module: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a kernel module name'),
     require_install: z.boolean().optional(),
     // true/false, or the families on which the benchmark also wants `blacklist <module>` (CaC: Ubuntu, RHEL)
-    require_blacklist: z.union([z.boolean(), z.array(z.enum(['debian', 'ubuntu', 'rhel'])).min(1)]).optional(),
+    require_blacklist: z
+      .union([z.boolean(), z.array(z.enum(['debian', 'ubuntu', 'rhel'])).min(1)])
+      .optional(),
     require_not_loaded: z.boolean().optional(),
     pass_if_unavailable: z.boolean().optional(),
   }),
@@ -33,7 +35,8 @@ export const kernelModuleDisabled = defineMethod({
   evaluate(p, { read, platform }) {
     const mod = normalizeModule(p.module);
     const rb = p.require_blacklist;
-    const needBlacklist = rb === undefined || (Array.isArray(rb) ? rb.some((f) => f === platform.family) : rb);
+    const needBlacklist =
+      rb === undefined || (Array.isArray(rb) ? rb.some((f) => f === platform.family) : rb);
     if (p.pass_if_unavailable) {
       const avail = availableModules(read.text('modules_available'));
       if (!avail.has(mod)) {
