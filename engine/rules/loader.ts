@@ -10,10 +10,14 @@ import type { Rule } from './types.ts';
 
 export { formatLoadErrors, RuleLoadError } from './errors.ts';
 
+/** Benchmark control lists (`benchmarks/*.yml`, see docs/coverage.md) sit beside the rules but are data. */
+export const BENCHMARKS_SUBDIR = 'benchmarks';
+
 async function listYaml(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => relative(dir, e.parentPath) !== BENCHMARKS_SUBDIR)
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }
