@@ -1,3 +1,4 @@
+import { orderDropIns } from './dropins.ts';
 import { isComment, joinedLines } from './lines.ts';
 
 export const MODPROBE_DIRS = [
@@ -22,16 +23,7 @@ export function normalizeModule(name: string): string {
 
 /** Orders modprobe.d files as kmod does: one per basename (earliest directory wins), by basename. */
 export function orderModprobeFiles(paths: readonly string[]): string[] {
-  const winners = new Map<string, { path: string; prio: number }>();
-  for (const p of paths) {
-    const slash = p.lastIndexOf('/');
-    const prio = MODPROBE_DIRS.indexOf(p.slice(0, slash));
-    if (prio === -1 || !p.endsWith('.conf')) continue;
-    const b = p.slice(slash + 1);
-    const cur = winners.get(b);
-    if (!cur || prio < cur.prio) winners.set(b, { path: p, prio });
-  }
-  return [...winners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w.path);
+  return orderDropIns(paths, MODPROBE_DIRS);
 }
 
 export function parseModprobe(files: ReadonlyMap<string, string>): ModprobeDirective[] {

@@ -112,21 +112,17 @@ export function sysctlAssignments(files: ReadonlyMap<string, string>): SysctlAss
   return orderSysctlFiles([...files.keys()]).flatMap((path) => parseSysctlFile(path, files.get(path) ?? ''));
 }
 
-export interface SysctlConfiguration {
-  /** What systemd-sysctl applies at boot, in order. */
-  applied: SysctlAssignment[];
-  /**
-   * /etc/sysctl.conf when systemd-sysctl does not reach it through 99-sysctl.conf: procps' `sysctl --system`
-   * and `sysctl -p` still load it, and the benchmarks read it, so its values are locations too.
-   */
-  unapplied: SysctlAssignment[];
-}
-
-export function sysctlConfiguration(files: ReadonlyMap<string, string>): SysctlConfiguration {
+/**
+ * Every assignment a boot or `sysctl --system` gives the kernel, in the order read: systemd-sysctl's files,
+ * then /etc/sysctl.conf when no identical `99-sysctl.conf` already brought it in. procps' `sysctl --system`
+ * (the command CIS's remediation runs) reads /etc/sysctl.conf after the directories, and CIS's audit and
+ * ComplianceAsCode's checks read it, so a value there counts as configured even without the link.
+ */
+export function sysctlConfiguration(files: ReadonlyMap<string, string>): SysctlAssignment[] {
   const applied = sysctlAssignments(files);
   const conf = files.get(SYSCTL_CONF);
   const linked = conf !== undefined && files.get(`${SYSCTL_DIRS[0] ?? ''}/99-sysctl.conf`) === conf;
-  return { applied, unapplied: conf === undefined || linked ? [] : parseSysctlFile(SYSCTL_CONF, conf) };
+  return conf === undefined || linked ? applied : [...applied, ...parseSysctlFile(SYSCTL_CONF, conf)];
 }
 
 /**

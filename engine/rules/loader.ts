@@ -12,6 +12,8 @@ export { formatLoadErrors, RuleLoadError } from './errors.ts';
 
 /** `<rules dir>/profiles/` holds benchmark profiles (docs/profiles.md), not rules. */
 export const PROFILES_SUBDIR = 'profiles';
+/** Benchmark control lists (`benchmarks/*.yml`, see docs/coverage.md) sit beside the rules but are data. */
+export const BENCHMARKS_SUBDIR = 'benchmarks';
 
 async function listYaml(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -19,6 +21,7 @@ async function listYaml(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .filter((e) => e.parentPath !== profiles && !e.parentPath.startsWith(profiles + sep))
+    .filter((e) => relative(dir, e.parentPath) !== BENCHMARKS_SUBDIR)
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }

@@ -26,21 +26,38 @@ describe('sysctl.d ordering (systemd / sysctl --system)', () => {
     ]);
   });
 
-  it('treats /etc/sysctl.conf as applied only through an identical 99-sysctl.conf', () => {
+  it('reads /etc/sysctl.conf once: through an identical 99-sysctl.conf, or last (as sysctl --system) without it', () => {
     const text = 'net.ipv4.ip_forward = 0\n';
-    const linked = sysctlConfiguration(
-      new Map([
-        ['/etc/sysctl.d/99-sysctl.conf', text],
-        ['/etc/sysctl.conf', text],
-      ]),
-    );
-    expect(linked.applied.map((a) => a.file)).toEqual(['/etc/sysctl.d/99-sysctl.conf']);
-    expect(linked.unapplied).toEqual([]);
-    const alone = sysctlConfiguration(new Map([['/etc/sysctl.conf', text]]));
-    expect(alone.applied).toEqual([]);
-    expect(alone.unapplied.map((a) => `${a.file}:${a.line} ${a.key}=${a.value}`)).toEqual([
+    const where = (files: Map<string, string>): string[] =>
+      sysctlConfiguration(files).map((a) => `${a.file}:${a.line} ${a.key}=${a.value}`);
+    expect(
+      where(
+        new Map([
+          ['/etc/sysctl.d/99-sysctl.conf', text],
+          ['/etc/sysctl.conf', text],
+        ]),
+      ),
+    ).toEqual(['/etc/sysctl.d/99-sysctl.conf:1 net.ipv4.ip_forward=0']);
+    expect(
+      where(
+        new Map([
+          ['/etc/sysctl.conf', text],
+          ['/etc/sysctl.d/10-a.conf', 'net.ipv4.ip_forward = 1\n'],
+        ]),
+      ),
+    ).toEqual([
+      '/etc/sysctl.d/10-a.conf:1 net.ipv4.ip_forward=1',
       '/etc/sysctl.conf:1 net.ipv4.ip_forward=0',
     ]);
+    // A 99-sysctl.conf that is not the link (another file of that name) leaves /etc/sysctl.conf to procps too.
+    expect(
+      where(
+        new Map([
+          ['/etc/sysctl.d/99-sysctl.conf', 'kernel.sysrq = 0\n'],
+          ['/etc/sysctl.conf', text],
+        ]),
+      ),
+    ).toEqual(['/etc/sysctl.d/99-sysctl.conf:1 kernel.sysrq=0', '/etc/sysctl.conf:1 net.ipv4.ip_forward=0']);
   });
 
   it('reads the Debian 12 files: protect-links from /usr/lib', () => {

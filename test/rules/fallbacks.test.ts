@@ -26,6 +26,8 @@ const FAMILY: Readonly<Record<string, string>> = {
   kernel_module_disabled: 'configuration',
   selinux_state: 'configuration',
   apparmor_state: 'configuration',
+  pam_limits: 'configuration',
+  systemd_conf: 'configuration',
   mount_option: 'mounts',
   separate_partition: 'mounts',
   audit_rule: 'audit rules',

@@ -41,10 +41,10 @@ beforeAll(async () => {
         overlay: {
           // Runtime 0 and the later file says 0, but an earlier file still says 1.
           '/etc/sysctl.d/10-router.conf': 'net.ipv4.ip_forward = 1\n',
-          '/etc/sysctl.d/60-net.conf': 'net.ipv4.ip_forward = 0\n',
-          // No 99-sysctl.conf link: systemd-sysctl never applies /etc/sysctl.conf.
+          // No 99-sysctl.conf link: sysctl --system still loads /etc/sysctl.conf, and its 1 is wrong.
           '/etc/sysctl.d/99-sysctl.conf': null,
-          '/etc/sysctl.conf': 'net.ipv4.conf.all.send_redirects = 0\n',
+          '/etc/sysctl.d/60-net.conf': 'net.ipv4.ip_forward = 0\nnet.ipv4.conf.all.send_redirects = 0\n',
+          '/etc/sysctl.conf': 'net.ipv4.conf.all.send_redirects = 1\n',
           // Audit rules on disk only (this machine has no auditctl); the group watch is missing.
           '/etc/audit/rules.d/50-identity.rules': '-w /etc/passwd -p wa -k identity\n',
           // A misspelt keyword: sshd -T rejects the file, the compliant line must not save it.
@@ -63,7 +63,8 @@ beforeAll(async () => {
       etc: {
         overlay: {
           '/etc/sysctl.d/60-net.conf': 'net.ipv4.ip_forward = 0\n',
-          '/etc/sysctl.d/99-sysctl.conf': { link: '../sysctl.conf' },
+          // No 99-sysctl.conf link either: /etc/sysctl.conf counts as configured (sysctl --system reads it).
+          '/etc/sysctl.d/99-sysctl.conf': null,
           '/etc/sysctl.conf': 'net.ipv4.conf.all.send_redirects = 0\n',
           '/etc/audit/rules.d/50-identity.rules':
             '-w /etc/passwd -p wa -k identity\n-w /etc/group -p wa -k identity\n',
@@ -129,9 +130,10 @@ describe.concurrent('benchmark semantics on namespace hosts with real sshd', { t
     );
     const redirects = r.get('sysctl_net_ipv4_conf_all_send_redirects');
     expect(redirects?.status).toBe('fail');
-    expect(redirects?.evidence.find((e) => e.source === '/etc/sysctl.conf:1')?.note).toMatch(
-      /not applied by systemd-sysctl/,
-    );
+    expect(redirects?.evidence.find((e) => e.source === '/etc/sysctl.conf:1')).toMatchObject({
+      observed: '1',
+      note: expect.stringMatching(/no 99-sysctl.conf link/),
+    });
 
     const passwd = r.get('audit_rules_usergroup_modification_passwd');
     expect(passwd?.status).toBe('pass');
@@ -153,9 +155,10 @@ describe.concurrent('benchmark semantics on namespace hosts with real sshd', { t
     const r = await scan(clean);
     const statuses = Object.fromEntries(RULES.map((id) => [id, r.get(id)?.status]));
     expect(statuses).toEqual(Object.fromEntries(RULES.map((id) => [id, 'pass'])));
-    expect(r.get('sysctl_net_ipv4_conf_all_send_redirects')?.evidence[1]?.source).toBe(
-      '/etc/sysctl.d/99-sysctl.conf:1',
-    );
+    expect(r.get('sysctl_net_ipv4_conf_all_send_redirects')?.evidence[1]).toMatchObject({
+      source: '/etc/sysctl.conf:1',
+      note: expect.stringMatching(/sysctl --system/),
+    });
     expect(r.get('sshd_disable_root_login')?.evidence.map((e) => e.source)).toEqual([
       'sshd -T',
       '/etc/ssh/sshd_config:2',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isGlob } from '../../facts/glob.ts';
 import { statKey } from '../../facts/keys.ts';
 import { formatStat, parseStat, type StatEntry } from '../../parsers/stat.ts';
 import type { Evidence } from '../../types.ts';
@@ -96,9 +95,16 @@ export const filePermissions = defineMethod({
     if (p.group !== undefined) parts.push(`group ${words(p.group)}`);
     const expected = `${p.path}: ${parts.join(', ')}`;
     if (entries.length === 0) {
-      const missing = p.if_missing ?? (isGlob(p.path) ? 'pass' : 'fail');
+      // CIS and ComplianceAsCode audit permissions only of files that exist; a rule that needs the
+      // file says `if_missing: fail` (or has a file_exists check of its own).
+      const missing = p.if_missing ?? 'pass';
       return outcome(missing === 'pass', [
-        { source: `stat ${p.path}`, observed: null, expected, note: 'no such file' },
+        {
+          source: `stat ${p.path}`,
+          observed: null,
+          expected: missing === 'pass' ? `${expected} (or not present)` : expected,
+          note: 'not present',
+        },
       ]);
     }
     const bad = entries.filter(

@@ -7,6 +7,7 @@ import { configValue, fileContent, loginDefsMethod } from './content.ts';
 import { fileAbsent, fileExists, filePermissions } from './files.ts';
 import { fsWalk } from './fswalk.ts';
 import { apparmorState, selinuxState } from './mac.ts';
+import { pamLimits } from './limits.ts';
 import { kernelModuleDisabled } from './modules.ts';
 import { mountOption, separatePartition } from './mounts.ts';
 import { listeningPort } from './network.ts';
@@ -17,6 +18,7 @@ import { serviceActive, serviceDisabled, serviceEnabled } from './services.ts';
 import { sshdConfig } from './ssh.ts';
 import { sudoers } from './sudo.ts';
 import { sysctl } from './sysctl.ts';
+import { systemdConf } from './systemd-conf.ts';
 
 /** Every check method, by name. Adding one: write it, list it here, document it in docs/rules.md. */
 export const METHODS: readonly Method[] = [
@@ -49,6 +51,8 @@ export const METHODS: readonly Method[] = [
   sudoers,
   command,
   pamFaillock,
+  pamLimits,
+  systemdConf,
 ];
 
 const BY_NAME = new Map(METHODS.map((m) => [m.name, m]));

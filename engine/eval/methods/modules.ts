@@ -4,6 +4,7 @@ import {
   availableModules,
   loadedModules,
   moduleConfig,
+  MODPROBE_DIRS,
   normalizeModule,
   parseModprobe,
 } from '../../parsers/modprobe.ts';
@@ -12,12 +13,17 @@ import { defineMethod } from '../method.ts';
 import { outcome } from '../outcome.ts';
 import { bundleMap } from './common.ts';
 
+const SEARCHED = MODPROBE_DIRS.map((d) => `${d}/*.conf`).join(', ');
+
 export const kernelModuleDisabled = defineMethod({
   name: 'kernel_module_disabled',
   params: z.strictObject({
     module: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a kernel module name'),
     require_install: z.boolean().optional(),
-    require_blacklist: z.boolean().optional(),
+    // true/false, or the families on which the benchmark also wants `blacklist <module>` (CaC: Ubuntu, RHEL)
+    require_blacklist: z
+      .union([z.boolean(), z.array(z.enum(['debian', 'ubuntu', 'rhel'])).min(1)])
+      .optional(),
     require_not_loaded: z.boolean().optional(),
     pass_if_unavailable: z.boolean().optional(),
   }),
@@ -26,8 +32,11 @@ export const kernelModuleDisabled = defineMethod({
     ...(p.require_not_loaded !== false ? [fileKey('/proc/modules')] : []),
     ...(p.pass_if_unavailable ? ['modules_available'] : []),
   ],
-  evaluate(p, { read }) {
+  evaluate(p, { read, platform }) {
     const mod = normalizeModule(p.module);
+    const rb = p.require_blacklist;
+    const needBlacklist =
+      rb === undefined || (Array.isArray(rb) ? rb.some((f) => f === platform.family) : rb);
     if (p.pass_if_unavailable) {
       const avail = availableModules(read.text('modules_available'));
       if (!avail.has(mod)) {
@@ -50,15 +59,15 @@ export const kernelModuleDisabled = defineMethod({
     if (p.require_install !== false) {
       ok &&= cfg.installDisables;
       evidence.push({
-        source: cfg.install ? `${cfg.install.file}:${cfg.install.line}` : 'modprobe.d',
+        source: cfg.install ? `${cfg.install.file}:${cfg.install.line}` : SEARCHED,
         observed: cfg.install ? `install ${cfg.install.module} ${cfg.install.rest}` : null,
-        expected: `install ${mod} /bin/false`,
+        expected: `install ${mod} /bin/false (or /bin/true), the first install line for ${mod} in modprobe's order`,
       });
     }
-    if (p.require_blacklist !== false) {
+    if (needBlacklist) {
       ok &&= cfg.blacklist !== undefined;
       evidence.push({
-        source: cfg.blacklist ? `${cfg.blacklist.file}:${cfg.blacklist.line}` : 'modprobe.d',
+        source: cfg.blacklist ? `${cfg.blacklist.file}:${cfg.blacklist.line}` : SEARCHED,
         observed: cfg.blacklist ? `blacklist ${cfg.blacklist.module}` : null,
         expected: `blacklist ${mod}`,
       });

@@ -6,6 +6,7 @@ import {
   normalizeSysctlKey,
   normalizeSysctlValue,
   sysctlConfiguration,
+  SYSCTL_CONF,
 } from '../../parsers/sysctl.ts';
 import type { Evidence } from '../../types.ts';
 import { defineMethod } from '../method.ts';
@@ -13,6 +14,10 @@ import { outcome } from '../outcome.ts';
 import { comparatorShape } from '../params.ts';
 import { FactUnavailable } from '../reader.ts';
 import { bundleMap, checkComparator, judge } from './common.ts';
+
+// Evidence note for /etc/sysctl.conf read without the 99-sysctl.conf link.
+const UNLINKED =
+  "no 99-sysctl.conf link: systemd-sysctl does not apply it at boot, procps' sysctl --system (CIS's remediation) loads it last";
 
 const params = z.strictObject({
   key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, 'must be a sysctl key like net.ipv4.ip_forward'),
@@ -49,7 +54,7 @@ export const sysctl = defineMethod({
     }
     if (p.persistent !== false) {
       const config = read.derived('sysctl_d', 'sysctl', (f) => sysctlConfiguration(bundleMap(f)));
-      const conf = lookupSysctl(config.applied, p.key);
+      const conf = lookupSysctl(config, p.key);
       const eff = conf.effective;
       const j = judge(
         `configured ${p.key}`,
@@ -65,19 +70,21 @@ export const sysctl = defineMethod({
         j.evidence.note = `-${conf.excludedBy.key} excludes the key from glob assignments${
           others.length > 0 ? `: ${others.join(', ')} do not apply` : ''
         }`;
-      } else if (!eff) j.evidence.note = 'not set in any file systemd-sysctl applies';
+      } else if (!eff) j.evidence.note = 'not set in any sysctl.d file or /etc/sysctl.conf';
+      else if (eff.file === SYSCTL_CONF) j.evidence.note = UNLINKED;
       else if (others.length > 0) j.evidence.note = `overrides ${others.join(', ')}`;
       ok &&= j.ok;
       evidence.push(j.evidence);
       // CIS's audit reports a wrong value in any file, even one a later file overrides: it is one rename
       // or package update away from being what the kernel gets.
       const want = normalizeSysctlKey(p.key);
-      for (const a of [...config.applied, ...config.unapplied]) {
+      for (const a of config) {
         if (a === eff || a.exclude || a.key !== want) continue;
         const other = judge(`${p.key} in every file`, a.value, `${a.file}:${a.line}`, p);
-        other.evidence.note = config.unapplied.includes(a)
-          ? 'not applied by systemd-sysctl (no 99-sysctl.conf link), still loaded by sysctl --system'
-          : 'also set here; a wrong value in any file fails, even one a later file overrides';
+        other.evidence.note =
+          a.file === SYSCTL_CONF
+            ? UNLINKED
+            : 'also set here; a wrong value in any file fails, even one a later file overrides';
         ok &&= other.ok;
         evidence.push(other.evidence);
       }
