@@ -159,7 +159,9 @@ describe('DR drill: populate → backup → destroy database and keys → restor
     );
 
     // No secret in plaintext anywhere in the archive.
-    const plain = execFileSync('tar', ['-xzOf', archive]).toString('latin1');
+    const plain = execFileSync('tar', ['-xzOf', archive], { maxBuffer: 256 * 1024 * 1024 }).toString(
+      'latin1',
+    );
     const credentialKey = readFileSync(join(etc, 'secrets', 'credential.key'), 'utf8').trim();
     for (const secret of [
       credentialKey,
