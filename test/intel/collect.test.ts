@@ -53,6 +53,7 @@ describe('host intelligence: one batched collection over SSH, write-on-change, d
     const res = await app.call(method, path, { token, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, body: (await res.json()) as T };
   };
+  const SHARED_SECTIONS = new Set(['users', 'groups', 'services', 'mounts']);
   const collect = async (name: string): Promise<string[]> => {
     const h = hosts[name];
     if (!h) throw new Error(name);
@@ -68,13 +69,17 @@ describe('host intelligence: one batched collection over SSH, write-on-change, d
       60_000,
       `collection of ${name}`,
     );
-    const ev = await t.db.query<{ kind: string }>(
-      `select kind from events where id > $1 and host_id = $2 and kind like 'intel.%' order by id`,
+    const ev = await t.db.query<{ kind: string; section: string | null }>(
+      `select kind, data->>'section' as section from events
+        where id > $1 and host_id = $2 and kind like 'intel.%' order by id`,
       [rows[0]?.id, h.id],
     );
-    // The namespace hosts share this machine's /etc/passwd and /etc/group, which other test files change
-    // while this one runs (they add and remove their own login users), so account events are not ours.
-    return ev.rows.map((e) => e.kind).filter((k) => !/^intel\.(user|group)_/.test(k));
+    // The namespace hosts share this machine's /etc/passwd, /etc/group, services and mount table, which
+    // other test files change while this one runs (their login users, units, /run/netns mounts): not ours.
+    return ev.rows
+      .filter((e) => !/^intel\.(user|group)_/.test(e.kind))
+      .filter((e) => !(e.kind === 'intel.section_changed' && SHARED_SECTIONS.has(e.section ?? '')))
+      .map((e) => e.kind);
   };
 
   beforeAll(async () => {
