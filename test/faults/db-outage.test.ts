@@ -216,10 +216,19 @@ describe('a PostgreSQL outage', () => {
       expect(w?.results).toBe(w?.total);
       expect(w?.total).toBeGreaterThan(300);
       expect(w?.tx).toBe(w?.tx_rules);
-      const queued = await db.query<{ n: number }>(
-        `select count(*)::int as n from jobs where state in ('queued', 'running')`,
+      // The completed scan's events queue follow-up work (alert evaluation); the runner drains it too.
+      await waitFor(
+        async () =>
+          (
+            await db.query<{ n: number }>(
+              `select count(*)::int as n from jobs where state in ('queued', 'running')`,
+            )
+          ).rows[0]?.n === 0
+            ? true
+            : undefined,
+        30_000,
+        'the queue to drain',
       );
-      expect(queued.rows[0]?.n).toBe(0);
     } finally {
       await runner?.stop(5_000);
       await lab.cleanup();
