@@ -48,10 +48,9 @@ const app = createRoute({
       queryKey: SESSION_KEY,
       queryFn: loadSession,
     });
-    // TanStack Router's redirects are thrown objects by design, not errors.
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown objects by design
     if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a TanStack Router redirect, as above
     if (session.me.auth.restricted && location.pathname !== '/profile') throw redirect({ to: '/profile' });
   },
   component: Shell,
