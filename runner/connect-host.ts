@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Keyring } from '../core/crypto/envelope.ts';
 import { hostById, type HostRow } from '../core/db/sql/hosts.ts';
@@ -8,6 +9,9 @@ import { LocalTransport } from '../engine/index.ts';
 import { connectSsh } from '../engine/transport/ssh.ts';
 import { SudoTransport } from '../engine/transport/sudo.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
+import { runScript } from '../engine/collect/run.ts';
+import type { Section } from '../engine/facts/framing.ts';
+import { PermanentJobError } from './job-loop.ts';
 
 /** Where the runner's host-key trust lives (the hosts' pinned keys in PostgreSQL). */
 export interface HostKeyStore {
@@ -127,4 +131,44 @@ function openLocal(deps: ConnectDeps, host: HostRow): OpenedHost {
     );
   const local = new LocalTransport({ env: localScanEnv() });
   return { host, plain: local, transport: local, close: () => local.close() };
+}
+
+/**
+ * The SSH part of a host job (discovery, intelligence): connect (host key verified, credential decrypted),
+ * run one framed script — through sudo unless `plain` — and close. A failure that retrying cannot fix (a
+ * TransportError whose code is in `permanent`, or a permanent HostJobFailure) becomes a PermanentJobError;
+ * the rest are rethrown for the queue's backoff. `onFailure` sees every failure first (for the log).
+ */
+export async function runHostScript(
+  deps: ConnectDeps & { timeoutMs: number },
+  hostId: string,
+  signal: AbortSignal,
+  o: {
+    script: (nonce: string) => string;
+    plain: boolean;
+    permanent: ReadonlySet<string>;
+    onFailure: (message: string, permanent: boolean) => void;
+  },
+): Promise<Section[]> {
+  let opened: OpenedHost | undefined;
+  try {
+    opened = await connectHost(deps, hostId, signal);
+    const nonce = randomBytes(12).toString('hex');
+    const counters = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
+    const transport = o.plain ? opened.plain : opened.transport;
+    const { sections } = await runScript(transport, o.script(nonce), nonce, counters, {
+      timeoutMs: deps.timeoutMs,
+      signal,
+    });
+    return sections;
+  } catch (err) {
+    const permanent =
+      (err instanceof HostJobFailure && err.permanent) ||
+      (err instanceof TransportError && o.permanent.has(err.code));
+    const message = err instanceof Error ? err.message : String(err);
+    o.onFailure(message, permanent);
+    throw permanent ? new PermanentJobError(message) : err;
+  } finally {
+    await opened?.close().catch(() => undefined);
+  }
 }

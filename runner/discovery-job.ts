@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { DiscoveredFacts } from '../core/db/sql/discovery.ts';
 import { recordDiscoveryWithEvents } from '../core/events/host-events.ts';
 import type { Logger } from '../core/log.ts';
 import { prologue } from '../engine/collect/prologue.ts';
-import { runScript } from '../engine/collect/run.ts';
 import { decodeSection, type Section } from '../engine/facts/framing.ts';
 import { platformFromOsRelease } from '../engine/platform/os-release.ts';
-import { TransportError } from '../engine/transport/types.ts';
-import { connectHost, HostJobFailure, type ConnectDeps, type OpenedHost } from './connect-host.ts';
+import { runHostScript, type ConnectDeps } from './connect-host.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
 
 const payloadSchema = z.object({ host_id: z.uuid() }).strict();
@@ -65,27 +62,15 @@ export function discoveryJobHandler(deps: DiscoveryJobDeps): JobHandler {
     if (!parsed.success) throw new PermanentJobError('malformed discovery job payload');
     const hostId = parsed.data.host_id;
     const log = deps.log.child({ host_id: hostId, job_id: job.id });
-    let opened: OpenedHost | undefined;
-    try {
-      opened = await connectHost(deps, hostId, signal);
-      const nonce = randomBytes(12).toString('hex');
-      const counters = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
-      const { sections } = await runScript(opened.plain, discoveryScript(nonce), nonce, counters, {
-        timeoutMs: deps.timeoutMs,
-        signal,
-      });
-      const facts = parseDiscovery(sections);
-      if (!(await recordDiscoveryWithEvents(deps.db, hostId, facts))) return;
-      log.info('host discovered', { os_id: facts.osId, kernel: facts.kernel, packages: facts.packageCount });
-    } catch (err) {
-      const permanent =
-        (err instanceof HostJobFailure && err.permanent) ||
-        (err instanceof TransportError && PERMANENT.has(err.code));
-      const message = err instanceof Error ? err.message : String(err);
-      log.warn('discovery failed', { error: message, final: permanent || job.attempts >= job.maxAttempts });
-      throw permanent ? new PermanentJobError(message) : err;
-    } finally {
-      await opened?.close().catch(() => undefined);
-    }
+    const sections = await runHostScript(deps, hostId, signal, {
+      script: discoveryScript,
+      plain: true,
+      permanent: PERMANENT,
+      onFailure: (message, permanent) =>
+        log.warn('discovery failed', { error: message, final: permanent || job.attempts >= job.maxAttempts }),
+    });
+    const facts = parseDiscovery(sections);
+    if (!(await recordDiscoveryWithEvents(deps.db, hostId, facts))) return;
+    log.info('host discovered', { os_id: facts.osId, kernel: facts.kernel, packages: facts.packageCount });
   };
 }

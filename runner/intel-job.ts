@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { applyIntel } from '../core/intel/apply.ts';
 import {
@@ -15,10 +14,8 @@ import {
 } from '../core/intel/sections.ts';
 import type { Logger } from '../core/log.ts';
 import { prologue } from '../engine/collect/prologue.ts';
-import { runScript } from '../engine/collect/run.ts';
 import { decodeSection, type Section } from '../engine/facts/framing.ts';
-import { TransportError } from '../engine/transport/types.ts';
-import { connectHost, HostJobFailure, type ConnectDeps, type OpenedHost } from './connect-host.ts';
+import { runHostScript, type ConnectDeps } from './connect-host.ts';
 import { PermanentJobError, type JobHandler } from './job-loop.ts';
 
 const payloadSchema = z.object({ host_id: z.uuid() }).strict();
@@ -103,27 +100,14 @@ export function intelJobHandler(deps: IntelJobDeps): JobHandler {
     if (!parsed.success) throw new PermanentJobError('malformed intel job payload');
     const hostId = parsed.data.host_id;
     const log = deps.log.child({ host_id: hostId, job_id: job.id });
-    let opened: OpenedHost | undefined;
-    try {
-      opened = await connectHost(deps, hostId, signal);
-      const nonce = randomBytes(12).toString('hex');
-      const counters = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
-      const { sections } = await runScript(opened.transport, intelScript(nonce), nonce, counters, {
-        timeoutMs: deps.timeoutMs,
-        signal,
-      });
-      const collected = parseIntel(sections);
-      const outcome = await applyIntel(deps.db, hostId, { ...collected, at: new Date() });
-      log.info('host intelligence collected', { changed: outcome.changed, events: outcome.events });
-    } catch (err) {
-      const permanent =
-        (err instanceof HostJobFailure && err.permanent) ||
-        (err instanceof TransportError && PERMANENT.has(err.code));
-      const message = err instanceof Error ? err.message : String(err);
-      log.warn('intel collection failed', { error: message });
-      throw permanent ? new PermanentJobError(message) : err;
-    } finally {
-      await opened?.close().catch(() => undefined);
-    }
+    const sections = await runHostScript(deps, hostId, signal, {
+      script: intelScript,
+      plain: false,
+      permanent: PERMANENT,
+      onFailure: (message) => log.warn('intel collection failed', { error: message }),
+    });
+    const collected = parseIntel(sections);
+    const outcome = await applyIntel(deps.db, hostId, { ...collected, at: new Date() });
+    log.info('host intelligence collected', { changed: outcome.changed, events: outcome.events });
   };
 }
