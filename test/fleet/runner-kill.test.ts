@@ -123,7 +123,15 @@ describe('a runner killed with SIGKILL mid-scan', () => {
       'another runner to complete the scan',
     );
     expect(done.counts?.total).toBeGreaterThan(300);
-    const job = await getJob(t.db, running.job_id);
+    // The scan row completes inside the job; the job itself is marked done a moment later.
+    const job = await waitFor(
+      async () => {
+        const j = await getJob(t.db, running.job_id);
+        return j && j.state !== 'running' ? j : undefined;
+      },
+      30_000,
+      'the job to finish',
+    );
     expect(job).toMatchObject({ state: 'succeeded', attempts: 2 });
     expect(job?.locked_by).toBeNull();
     const { rows } = await t.db.query<{ n: string; distinct_rules: string; results: string }>(
