@@ -19,4 +19,9 @@ if (existsSync(built) && process.env.OPENWATCH_FROM_SOURCE !== '1') {
   register();
   ({ main } = await import('../cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A command is finished when main resolves. Exit now instead of waiting for the event loop to drain
+// (an SSH connection's orderly close, idle sockets): flush what was written, then go.
+const flushed = (stream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

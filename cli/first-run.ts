@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
-import type { LoadedConfig } from '../core/config/load.ts';
 import type { AuditActor } from '../core/audit/append.ts';
 import type { JobKey } from '../core/crypto/job-signing.ts';
 import type { Db } from '../core/db/types.ts';
@@ -8,16 +7,6 @@ import { SYSTEM_ACTOR } from '../core/fleet/host-keys.ts';
 import { registerLocalHost } from '../core/fleet/local-host.ts';
 import { mintSetupToken, setupUrl } from '../core/identity/setup-token.ts';
 import type { Logger } from '../core/log.ts';
-
-/** Development mode listens on loopback only: a laptop's generated secrets are no one else's business. */
-export const DEV_LISTEN = '127.0.0.1:8443';
-
-/** server.listen as configured; in development mode (no DSN) loopback unless set explicitly. */
-export function listenFor(loaded: LoadedConfig): string {
-  const developmentMode = loaded.config.database.dsn === undefined;
-  if (developmentMode && !loaded.sources.has('server.listen')) return DEV_LISTEN;
-  return loaded.config.server.listen;
-}
 
 /**
  * Mints a setup token when no administrator exists and prints the one line with its link. Returns

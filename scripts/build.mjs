@@ -55,6 +55,25 @@ function commit() {
   }
 }
 
+/**
+ * Packages stay in node_modules (`require`d or imported at run time) except pure-JavaScript ones the CLI's
+ * scan path imports: zod and yaml are ~200 small ES modules, and resolving, reading and linking each one
+ * cost a CLI run more than the code itself (see bench/RESULTS.md "cli"); bundled, they are a few chunks.
+ */
+const BUNDLED_PACKAGES = new Set(['zod', 'yaml']);
+const externalExceptBundled = {
+  name: 'external-except-bundled',
+  /** @param {import('esbuild').PluginBuild} b */
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : (args.path.split('/')[0] ?? '');
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
 async function build() {
   let esbuild;
   try {
@@ -80,7 +99,11 @@ async function build() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalExceptBundled],
+    // yaml's Node build is CommonJS: its `require('process')` needs a real require inside the ES modules.
+    banner: {
+      js: "import { createRequire as __owRequire } from 'node:module'; const require = __owRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     logLevel: 'warning',
   });

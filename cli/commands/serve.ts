@@ -24,7 +24,7 @@ import { auditHeadFile, startAuditAnchor } from '../audit-anchor.ts';
 import { defineCommand, flag, stringOption, waitForAbort } from '../command.ts';
 import { configFromContext, configOptions, listenOption } from '../config-options.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../database.ts';
-import { firstRun, listenFor } from '../first-run.ts';
+import { firstRun } from '../first-run.ts';
 
 const SCHEDULE_INTERVAL_MS = 60_000;
 
@@ -110,7 +110,7 @@ export default defineCommand({
   async run(ctx) {
     const loaded = configFromContext(ctx);
     const config = loaded.config;
-    const listen = listenFor(loaded);
+    const listen = loaded.config.server.listen;
     const runner = flag(ctx, 'no-runner') ? undefined : runnerSettings(ctx);
     const httpListen = stringOption(ctx, 'http-listen') ?? config.server.http_listen;
     if (httpListen && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/.test(httpListen)) {

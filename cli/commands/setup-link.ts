@@ -5,7 +5,7 @@ import { migrationStatus } from '../../core/node/migrate.ts';
 import { defineCommand } from '../command.ts';
 import { configFromContext, configOptions, listenOption } from '../config-options.ts';
 import { resolveDatabase } from '../database.ts';
-import { listenFor, printSetupLink } from '../first-run.ts';
+import { printSetupLink } from '../first-run.ts';
 
 export default defineCommand({
   usage: '[--config FILE] [--listen HOST:PORT]',
@@ -29,7 +29,7 @@ export default defineCommand({
         return 1;
       }
       const printed = await printSetupLink(db, {
-        listen: listenFor(loaded),
+        listen: loaded.config.server.listen,
         developmentMode: database.embedded !== undefined,
         actor: CLI_ACTOR,
         out: ctx.stdout,

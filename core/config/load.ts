@@ -4,6 +4,8 @@ import { ConfigError } from './error.ts';
 import { configSchema, SECTIONS, type Config } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = '/etc/openwatch/openwatch.toml';
+/** server.listen in development mode unless set explicitly. */
+export const DEV_LISTEN = '127.0.0.1:8443';
 
 /** Where one value came from, for error messages: `env OPENWATCH_LOGGING_LEVEL`, `file /etc/…`, `flag --listen`. */
 type Sources = Map<string, string>;
@@ -110,5 +112,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return { config: parsed.data, file, sources };
+  const config = parsed.data;
+  // Development mode (no database.dsn: embedded PostgreSQL, generated secrets) listens on loopback unless
+  // an address is set explicitly: a laptop's first run is no one else's business.
+  if (config.database.dsn === undefined && !sources.has('server.listen')) {
+    config.server.listen = DEV_LISTEN;
+    sources.set('server.listen', 'development mode (no database.dsn)');
+  }
+  return { config, file, sources };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/config/error.ts';
-import { loadConfig } from '../../core/config/load.ts';
+import { DEV_LISTEN, loadConfig } from '../../core/config/load.ts';
 import { setupUrl } from '../../core/identity/setup-token.ts';
-import { DEV_LISTEN, listenFor } from '../../cli/first-run.ts';
 import { allowLocalTransport } from '../../cli/runner-options.ts';
 
 const DSN = { OPENWATCH_DATABASE_DSN: 'postgres://ow@db.internal/ow' };
@@ -10,11 +9,13 @@ const load = (env: NodeJS.ProcessEnv) => loadConfig({ config: undefined }, env);
 
 describe('safe defaults of a first run', () => {
   it('development mode listens on loopback unless told otherwise; production keeps its configured address', () => {
-    expect(listenFor(load({}))).toBe(DEV_LISTEN);
+    const listen = (l: ReturnType<typeof load>) => l.config.server.listen;
+    expect(listen(load({}))).toBe(DEV_LISTEN);
+    expect(load({}).sources.get('server.listen')).toBe('development mode (no database.dsn)');
     expect(DEV_LISTEN).toBe('127.0.0.1:8443');
-    expect(listenFor(load({ OPENWATCH_SERVER_LISTEN: '0.0.0.0:9443' }))).toBe('0.0.0.0:9443');
-    expect(listenFor(loadConfig({ listen: '[::1]:8443' }, {}))).toBe('[::1]:8443');
-    expect(listenFor(load(DSN))).toBe('0.0.0.0:8443');
+    expect(listen(load({ OPENWATCH_SERVER_LISTEN: '0.0.0.0:9443' }))).toBe('0.0.0.0:9443');
+    expect(listen(loadConfig({ listen: '[::1]:8443' }, {}))).toBe('[::1]:8443');
+    expect(listen(load(DSN))).toBe('0.0.0.0:8443');
   });
 
   it('links to localhost in development mode, else to the listen host or, for a wildcard, the machine', () => {
