@@ -56,15 +56,30 @@ function commit() {
 }
 
 /**
- * Packages stay in node_modules (`require`d or imported at run time) except pure-JavaScript ones the CLI's
- * scan path imports: zod and yaml are ~200 small ES modules, and resolving, reading and linking each one
- * cost a CLI run more than the code itself (see bench/RESULTS.md "cli"); bundled, they are a few chunks.
+ * Packages stay in node_modules (`require`d or imported at run time) except the JavaScript the CLI's scan
+ * path imports: zod and yaml (~170 small ES modules) and ssh2 with its pure-JavaScript dependencies (~35
+ * CommonJS files). Resolving, reading and linking each file cost a CLI run more than the code itself (see
+ * bench/RESULTS.md "cli"); bundled, they are a few chunks. ssh2's native parts (its crypto binding and
+ * cpu-features) are still loaded from node_modules, where npm built them.
  */
-const BUNDLED_PACKAGES = new Set(['zod', 'yaml']);
+const BUNDLED_PACKAGES = new Set([
+  'zod',
+  'yaml',
+  'ssh2',
+  'asn1',
+  'bcrypt-pbkdf',
+  'tweetnacl',
+  'safer-buffer',
+]);
 const externalExceptBundled = {
   name: 'external-except-bundled',
   /** @param {import('esbuild').PluginBuild} b */
   setup(b) {
+    // ssh2's optional native crypto binding stays where npm built it, required by its package path.
+    b.onResolve({ filter: /\.node$/ }, (args) => ({
+      path: `ssh2/lib/protocol/${args.path.replace(/^\.\//, '')}`,
+      external: true,
+    }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith('@')
         ? args.path.split('/').slice(0, 2).join('/')
@@ -100,9 +115,16 @@ async function build() {
     platform: 'node',
     target: 'node20',
     plugins: [externalExceptBundled],
-    // yaml's Node build is CommonJS: its `require('process')` needs a real require inside the ES modules.
+    // Bundled CommonJS (yaml's Node build, ssh2) calls `require` and reads `__dirname` (ssh2's poly1305
+    // emscripten loader); inside ES modules both must be defined.
     banner: {
-      js: "import { createRequire as __owRequire } from 'node:module'; const require = __owRequire(import.meta.url);",
+      js: [
+        "import { createRequire as __owRequire } from 'node:module';",
+        "import { fileURLToPath as __owPath } from 'node:url';",
+        'const require = __owRequire(import.meta.url);',
+        'const __filename = __owPath(import.meta.url);',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      ].join(' '),
     },
     sourcemap: 'linked',
     logLevel: 'warning',
