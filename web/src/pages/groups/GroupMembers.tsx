@@ -103,11 +103,13 @@ export function GroupMembers({ group, editable }: { group: Group; editable: bool
         </table>
       )}
       {editable && (
-        <AddMember
-          group={group}
-          busy={change.isPending}
-          onAdd={(hostId) => change.mutate({ hostId, add: true })}
-        />
+        <div className="spaced-top">
+          <AddMember
+            group={group}
+            busy={change.isPending}
+            onAdd={(hostId) => change.mutate({ hostId, add: true })}
+          />
+        </div>
       )}
     </Card>
   );

@@ -54,7 +54,7 @@ export function GroupSettings({ group, editable }: { group: Group; editable: boo
   return (
     <Card title="Settings">
       {maintenance}
-      <form onSubmit={submit} noValidate className="stack scan-summary">
+      <form onSubmit={submit} noValidate className="stack spaced-top">
         <div className="row">
           <Field id="gs-name" label="Name" error={fieldError(patch.error, 'name')}>
             <input id="gs-name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
