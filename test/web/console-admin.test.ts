@@ -130,6 +130,31 @@ describe('web console administration: roles, groups, schedules, results at a pas
     await h.context.close();
   }, 180_000);
 
+  it('edits a custom role and deletes one', async () => {
+    const p = ada.page;
+    await p.getByRole('link', { name: 'Roles' }).click();
+    await p.getByRole('button', { name: 'New role' }).click();
+    await p.getByLabel('Role name').fill('Bad Name');
+    await p.getByRole('checkbox', { name: /^rules:read/ }).check();
+    await p.getByRole('button', { name: 'Create role' }).click();
+    await p
+      .locator('.field', { has: p.getByLabel('Role name') })
+      .locator('.field-error')
+      .waitFor();
+    await p.getByLabel('Role name').fill('rule_reader');
+    await p.getByRole('button', { name: 'Create role' }).click();
+    const row = p.locator('tr[data-role="rule_reader"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await p.getByRole('checkbox', { name: /^exceptions:read/ }).check();
+    await p.getByRole('button', { name: 'Save role' }).click();
+    await expect.poll(() => row.locator('.tag').allTextContents()).toEqual(['exceptions:read', 'rules:read']);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Delete rule_reader' }).click();
+    await row.waitFor({ state: 'detached' });
+    const { rows } = await t.db.query(`select name from roles where name = 'rule_reader'`);
+    expect(rows).toEqual([]);
+  }, 120_000);
+
   it('creates a group, adds a host, toggles maintenance and scans the group', async () => {
     const p = ada.page;
     await p.getByRole('link', { name: 'Groups' }).click();
@@ -166,6 +191,17 @@ describe('web console administration: roles, groups, schedules, results at a pas
     await p.getByRole('link', { name: 'Groups' }).click();
     await p.locator('tr[data-group="web-tier"]').getByText('off').waitFor();
     await ada.shot('06-groups');
+
+    await p.getByRole('link', { name: 'web-tier' }).click();
+    await p.getByLabel('Name', { exact: true }).fill('web-servers');
+    await p.getByRole('button', { name: 'Save group' }).click();
+    await p.getByRole('heading', { name: 'web-servers' }).waitFor();
+    await p.getByRole('button', { name: 'Delete group' }).click();
+    await p.getByRole('button', { name: 'Delete web-servers (its hosts stay)' }).click();
+    await p.getByText('No groups yet').waitFor();
+    expect(
+      (await t.db.query(`select 1 from hosts where id = $1 and deleted_at is null`, [hostId])).rowCount,
+    ).toBe(1);
   }, 180_000);
 
   it('refuses an invalid scan interval next to its field, then saves a valid one', async () => {
