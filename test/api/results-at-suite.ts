@@ -16,7 +16,7 @@ export function resultsAtSuite(get: () => { api: ApiTarget; t: TestDatabase }): 
       body: JSON.stringify({ username: 'suite_results_viewer', password: STRONG }),
     });
     const { access_token } = (await login.json()) as { access_token: string };
-    const host = await seedHost(t.db, 'suite-results-host');
+    const host = await seedHost(t.db, 'at-time-http-host');
     const apply = async (status: 'pass' | 'fail', completedAt: Date) => {
       const scanId = await newScan(t.db, host);
       await applyScanResults(t.db, {
