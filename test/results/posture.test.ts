@@ -233,6 +233,7 @@ describe('posture and drift', () => {
     });
     expect(await get(`/api/v1/hosts/${hostC}/results`)).toEqual({
       host_id: hostC,
+      at: null,
       score: null,
       counts: { pass: 0, fail: 0, error: 0, not_applicable: 0, not_assessable: 0 },
       items: [],

@@ -155,14 +155,21 @@ export interface ActiveException {
   expires_at: Date | null;
 }
 
-/** The exception in force now for each of a host's rules (the longest-lasting one when several apply). */
-export async function activeExceptionsForHost(q: Queryable, hostId: string): Promise<ActiveException[]> {
+/**
+ * The exception in force now (or at `at`) for each of a host's rules (the longest-lasting one when several
+ * apply).
+ */
+export async function activeExceptionsForHost(
+  q: Queryable,
+  hostId: string,
+  at?: Date,
+): Promise<ActiveException[]> {
   const { rows } = await q.query<ActiveException>(
     `select distinct on (e.rule_id) e.rule_id, e.id::text as id, 'approved' as state, e.expires_at
        from rule_exceptions e
-      where ${ACTIVE_AT('now()')} and ${APPLIES_TO('$1::uuid')}
+      where ${ACTIVE_AT('coalesce($2::timestamptz, now())')} and ${APPLIES_TO('$1::uuid')}
       order by e.rule_id, e.expires_at desc nulls first, e.decided_at, e.id`,
-    [hostId],
+    [hostId, at ?? null],
   );
   return rows;
 }

@@ -215,3 +215,34 @@ export async function hostResults(q: Queryable, hostId: string): Promise<HostRes
   );
   return rows;
 }
+
+/**
+ * A host's verdict per rule as it stood at `at`: each rule's result in the last completed scan at or
+ * before it that evaluated the rule (a scan of a few rules leaves the others as the scans before had
+ * them, as the current state does). `status_since` is the rule's last change at or before `at`,
+ * `check_count` the completed scans up to then that evaluated it.
+ */
+export async function hostResultsAt(q: Queryable, hostId: string, at: Date): Promise<HostResultRow[]> {
+  const { rows } = await q.query<HostResultRow>(
+    `with done as (
+       select id, finished_at from scans
+        where host_id = $1 and status = 'completed' and finished_at <= $2
+     ), r as (
+       select distinct on (sr.rule_id) sr.rule_id, sr.status, sr.severity, sr.reason, sr.evidence_hash,
+              d.id as scan_id, d.finished_at, count(*) over (partition by sr.rule_id)::int as check_count
+         from scan_results sr join done d on d.id = sr.scan_id
+        order by sr.rule_id, d.finished_at desc, d.id desc
+     )
+     select r.rule_id, rc.title, r.severity, r.status, r.reason, e.body as evidence,
+            r.scan_id::text as last_scan_id, r.finished_at as last_checked_at,
+            coalesce((select max(t.occurred_at) from transactions t
+                       where t.host_id = $1 and t.rule_id = r.rule_id and t.occurred_at <= $2),
+                     r.finished_at) as status_since,
+            r.check_count, ${guidanceColumns('r.status')}
+       from r join evidence e on e.hash = r.evidence_hash
+       left join rule_catalog rc on rc.rule_id = r.rule_id
+      order by r.rule_id`,
+    [hostId, at],
+  );
+  return rows;
+}

@@ -34,14 +34,16 @@ function isEnvelope(v: unknown): v is Envelope {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
 }
 
-/** A per-field message from a 400 validation_error, or undefined. */
+/**
+ * A per-field message from a 400 validation_error, or undefined. The API names each field as a dotted
+ * path under its request part (`body.intervals_hours.high`, functions/http/validate.ts).
+ */
 export function fieldError(problem: unknown, field: string): string | undefined {
   if (!(problem instanceof ApiProblem) || !Array.isArray(problem.details)) return undefined;
   for (const d of problem.details as unknown[]) {
-    if (typeof d === 'object' && d !== null && 'path' in d && 'message' in d) {
-      const path = (d as { path: unknown }).path;
-      const joined = Array.isArray(path) ? path.join('.') : String(path);
-      if (joined === field || joined === `body.${field}`) return String((d as { message: unknown }).message);
+    if (typeof d === 'object' && d !== null && 'field' in d && 'message' in d) {
+      const name = String(d.field);
+      if (name === field || name === `body.${field}`) return String(d.message);
     }
   }
   return undefined;

@@ -931,7 +931,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A host's current verdict per rule, with evidence and its posture score */
+        /** A host's verdict per rule with evidence and its posture score: now, or at a past time (`at`: each rule as the last completed scan at or before it left it) */
         get: operations["getApiV1HostsIdResults"];
         put?: never;
         post?: never;
@@ -5487,6 +5487,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pass" | "fail" | "error" | "not_applicable" | "not_assessable";
+                at?: string;
             };
             header?: never;
             path: {
@@ -5496,7 +5497,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Per-rule state, by rule id (empty, score null, before the first completed scan) */
+            /** @description Per-rule state, by rule id (empty, score null, before the first completed scan or before `at`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5504,6 +5505,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         host_id: string;
+                        at: string | null;
                         score: number | null;
                         counts: {
                             [key: string]: number;

@@ -11,6 +11,7 @@ interface NavItem {
 const MAIN: NavItem[] = [
   { to: '/', label: 'Dashboard', permission: 'results:read' },
   { to: '/hosts', label: 'Hosts', permission: 'hosts:read' },
+  { to: '/groups', label: 'Groups', permission: 'hosts:read' },
   { to: '/scans', label: 'Scans', permission: 'scans:read' },
   { to: '/rules', label: 'Rules', permission: 'rules:read' },
   { to: '/exceptions', label: 'Exceptions', permission: 'exceptions:read' },
@@ -20,6 +21,8 @@ const ADMIN: NavItem[] = [
   { to: '/admin/users', label: 'Users', permission: 'users:read' },
   { to: '/admin/credentials', label: 'Credentials', permission: 'credentials:read' },
   { to: '/admin/audit', label: 'Audit log', permission: 'audit:read' },
+  { to: '/admin/roles', label: 'Roles', permission: 'roles:read' },
+  { to: '/settings/schedules', label: 'Schedules', permission: 'settings:read' },
 ];
 
 function NavList({ items, session }: { items: NavItem[]; session: Session }) {

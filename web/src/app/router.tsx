@@ -95,6 +95,10 @@ const exceptions = page('/exceptions', () => import('../pages/exceptions/Excepti
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
+const roles = page('/admin/roles', () => import('../pages/admin/Roles.tsx'), 'Roles');
+const groups = page('/groups', () => import('../pages/groups/Groups.tsx'), 'Groups');
+const group = page('/groups/$groupId', () => import('../pages/groups/GroupDetail.tsx'), 'GroupDetail');
+const schedules = page('/settings/schedules', () => import('../pages/settings/Schedules.tsx'), 'Schedules');
 const profile = page('/profile', () => import('../pages/profile/Profile.tsx'), 'Profile');
 
 const tree = root.addChildren([
@@ -113,6 +117,10 @@ const tree = root.addChildren([
     credentials,
     audit,
     profile,
+    roles,
+    groups,
+    group,
+    schedules,
   ]),
 ]);
 

@@ -18,21 +18,36 @@ const FILTERS = [
 ] as const;
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
-/** The host's current verdict per rule; picking one opens its evidence, text and fix beside the list. */
+/**
+ * The host's verdict per rule, now or at the time the posture picker chose (`?at=`); picking one opens
+ * its evidence, text and fix beside the list.
+ */
 export function HostResults({ hostId }: { hostId: string }) {
   const search = route.useSearch();
+  const { at } = search;
   const status = search.status ?? 'fail';
   const results = useQuery({
-    queryKey: ['/api/v1/hosts/{id}/results', hostId],
-    queryFn: () => call(() => client.GET('/api/v1/hosts/{id}/results', { params: { path: { id: hostId } } })),
+    queryKey: ['/api/v1/hosts/{id}/results', hostId, { at }],
+    queryFn: () =>
+      call(() =>
+        client.GET('/api/v1/hosts/{id}/results', {
+          params: { path: { id: hostId }, query: at ? { at } : {} },
+        }),
+      ),
   });
   return (
-    <Card title="Rule results">
+    <Card title={at ? `Rule results at ${formatTime(at)}` : 'Rule results'}>
       <FetchState
         query={results}
         rows={8}
         isEmpty={(d) => d.items.length === 0}
-        empty={<p>No results yet. Scan the host to evaluate the rule corpus on it.</p>}
+        empty={
+          at ? (
+            <p>No completed scan of this host at or before {formatTime(at)}. Pick a later time.</p>
+          ) : (
+            <p>No results yet. Scan the host to evaluate the rule corpus on it.</p>
+          )
+        }
       >
         {(d) => {
           const rows = d.items
@@ -62,7 +77,7 @@ export function HostResults({ hostId }: { hostId: string }) {
               </nav>
               <div className={open ? 'master-detail' : undefined}>
                 <div className="table-scroll results-scroll">
-                  <table className="results">
+                  <table className="results" data-testid="host-results">
                     <TableHead cols={['Rule', 'Severity', 'Status', 'Since']} />
                     <tbody>
                       {rows.map((r) => (
