@@ -69,7 +69,7 @@ writeFileSync(
     'Homepage: https://openwatch.invalid',
     'Description: agentless compliance scanning for Linux fleets over SSH',
     ' OpenWatch scans hosts over SSH against YAML rules mapped to CIS, STIG, NIST 800-53 and PCI-DSS',
-    " and keeps verdicts and evidence in PostgreSQL. Needs nodejs >= 20.19: on Debian 12 (whose nodejs",
+    ' and keeps verdicts and evidence in PostgreSQL. Needs nodejs >= 20.19: on Debian 12 (whose nodejs',
     " is 18) add NodeSource's nodejs 20.x or 22.x apt repository first.",
     '',
   ].join('\n'),
