@@ -273,7 +273,12 @@ describe('the Debian package in a fresh Debian 12 root', () => {
           60_000,
           `serve: ${entry.output}`,
         );
-      else await waitFor(async () => (entry.output.includes('"msg"') ? true : undefined), 30_000, unit);
+      else
+        await waitFor(
+          async () => (entry.output.includes('openwatch runner started') ? true : undefined),
+          60_000,
+          `${unit}: ${entry.output}`,
+        );
       expect(running(unit), entry.output).toBe(true);
     };
     const instance: Instance = {
@@ -319,7 +324,10 @@ describe('the Debian package in a fresh Debian 12 root', () => {
       },
     };
     try {
+      // A deployment of its own: a new database, and no audit head anchored from the earlier one (serve
+      // anchored database t's chain there above; verify would rightly call that a rewritten chain).
       writeFileSync(join(root, 'etc/openwatch/secrets.env'), `OPENWATCH_DATABASE_DSN=${drillDb.dsn}\n`);
+      rmSync(join(root, 'var/lib/openwatch/audit-head.json'), { force: true });
       // tls.md installs a pair from the working directory: the operator's new certificate.
       const pair = await inChroot(root, [
         'sh',
