@@ -48,6 +48,7 @@ put('infra/debian/openwatch.toml', 'etc/openwatch/openwatch.toml', 0o644);
 for (const u of readdirSync(join(ROOT, 'infra/systemd')))
   put(`infra/systemd/${u}`, `lib/systemd/system/${u}`, 0o644);
 cpSync(join(ROOT, 'docs/operations'), join(STAGE, 'usr/share/doc/openwatch/operations'), { recursive: true });
+cpSync(join(ROOT, 'docs/configuration.md'), join(STAGE, 'usr/share/doc/openwatch/configuration.md'));
 for (const s of ['postinst', 'prerm', 'postrm']) put(`infra/debian/${s}`, `DEBIAN/${s}`, 0o755);
 writeFileSync(join(STAGE, 'DEBIAN/conffiles'), '/etc/openwatch/openwatch.toml\n');
 const size = execFileSync('du', ['-sk', STAGE]).toString().split('\t')[0];
@@ -59,17 +60,17 @@ writeFileSync(
     'Architecture: all',
     'Maintainer: OpenWatch maintainers <maintainers@openwatch.invalid>',
     `Installed-Size: ${size}`,
-    // Node.js >= 20.19 is required but not a Depends: Debian 12 ships nodejs 18, so no Debian 12 package
-    // satisfies it. /usr/bin/openwatch finds /usr/local/bin/node, /usr/bin/node or $OPENWATCH_NODE.
-    'Depends: adduser, openssl, tar',
-    'Recommends: nodejs (>= 20.19), postgresql (>= 14)',
+    // Node.js >= 20.19: Debian 12's own nodejs (18) does not satisfy this; NodeSource's nodejs 20.x/22.x
+    // apt repository does (docs/operations/deployment.md), as does Debian 13's nodejs 20.19.
+    'Depends: adduser, openssl, tar, nodejs (>= 20.19)',
+    'Recommends: postgresql (>= 14)',
     'Section: admin',
     'Priority: optional',
     'Homepage: https://openwatch.invalid',
     'Description: agentless compliance scanning for Linux fleets over SSH',
     ' OpenWatch scans hosts over SSH against YAML rules mapped to CIS, STIG, NIST 800-53 and PCI-DSS',
-    " and keeps verdicts and evidence in PostgreSQL. Requires Node.js >= 20.19 (not Debian 12's",
-    " nodejs 18): install NodeSource's nodejs 20.x/22.x or place the official binary at /usr/local/bin/node.",
+    ' and keeps verdicts and evidence in PostgreSQL. Needs nodejs >= 20.19: on Debian 12 (whose nodejs',
+    " is 18) add NodeSource's nodejs 20.x or 22.x apt repository first.",
     '',
   ].join('\n'),
 );

@@ -3,6 +3,7 @@ import { audit } from '../../core/audit/append.ts';
 import { hostById } from '../../core/db/sql/hosts.ts';
 import * as sql from '../../core/db/sql/intel.ts';
 import { compareDebVersions } from '../../core/intel/debversion.ts';
+import { compareRpmVersions } from '../../core/intel/rpmversion.ts';
 import { requestIntel } from '../../core/intel/jobs.ts';
 import { INTEL_SECTIONS } from '../../core/intel/sections.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
@@ -13,7 +14,7 @@ import type { Db } from '../../core/db/types.ts';
 
 const idParam = z.object({ id: z.uuid() }).strict();
 const item = z.record(z.string(), z.unknown());
-const version = z.string().regex(/^[A-Za-z0-9.+~:-]{1,100}$/, 'a Debian version');
+const version = z.string().regex(/^[A-Za-z0-9.+~^_:-]{1,100}$/, 'a Debian or RPM version');
 
 async function liveHost(db: Db, id: string) {
   const host = await hostById(db, id);
@@ -150,7 +151,7 @@ export const fleetPackagesRoute = defineRoute({
   path: '/api/v1/intel/packages',
   permission: 'hosts:read',
   summary:
-    'Hosts with a package installed, optionally only versions below (version_lt) or at least (version_gte) a version — Debian version order',
+    "Hosts with a package installed, optionally only versions below (version_lt) or at least (version_gte) a version — each host in its own package format's order (RPM on RHEL-family hosts, Debian elsewhere)",
   tags: ['intelligence'],
   query: z
     .object({
@@ -161,12 +162,17 @@ export const fleetPackagesRoute = defineRoute({
     .strict(),
   responses: matchingHosts({ version: z.string(), arch: z.string() }),
   handler: async ({ db, query }) => {
-    const rows = (await sql.hostsWithPackage(db, query.name)).filter(
-      (r) =>
-        (query.version_lt === undefined || compareDebVersions(r.version, query.version_lt) < 0) &&
-        (query.version_gte === undefined || compareDebVersions(r.version, query.version_gte) >= 0),
-    );
-    return jsonResponse({ items: rows });
+    const rows = (await sql.hostsWithPackage(db, query.name)).filter((r) => {
+      // The collector reads rpm only where there is no dpkg, which discovery sees as the RHEL family.
+      const compare = r.os_family === 'rhel' ? compareRpmVersions : compareDebVersions;
+      return (
+        (query.version_lt === undefined || compare(r.version, query.version_lt) < 0) &&
+        (query.version_gte === undefined || compare(r.version, query.version_gte) >= 0)
+      );
+    });
+    return jsonResponse({
+      items: rows.map(({ host_id, hostname, version, arch }) => ({ host_id, hostname, version, arch })),
+    });
   },
 });
 

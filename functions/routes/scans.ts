@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { guidanceShape } from './rules.ts';
 import { audit } from '../../core/audit/append.ts';
-import { cancelJob } from '../../core/db/sql/jobs.ts';
 import { hostById } from '../../core/db/sql/hosts.ts';
 import * as scans from '../../core/db/sql/scans.ts';
+import { cancelScan } from '../../core/scans/lifecycle.ts';
 import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
 import { resolveRuleSelection, RuleSelectionError } from '../../core/scans/selection.ts';
 import type { Queryable } from '../../core/db/types.ts';
@@ -207,23 +207,17 @@ export const cancelScanRoute = defineRoute({
   },
   handler: async (ctx) => {
     const p = principalOf(ctx);
-    const result = await ctx.db.transaction(async (tx) => {
-      const scan = await scans.getScan(tx, ctx.params.id);
-      if (!scan) throw new ApiError(404, 'not_found', 'no such scan');
-      if (!(await scans.markScanCancelled(tx, scan.id))) {
-        throw new ApiError(409, 'scan_finished', `the scan is already ${scan.status}`);
-      }
-      if (scan.job_id) await cancelJob(tx, scan.job_id);
-      return scans.getScan(tx, scan.id);
-    });
+    const result = await cancelScan(ctx.db, ctx.params.id, actorOf(p));
+    if (!result) throw new ApiError(404, 'not_found', 'no such scan');
+    if (!result.cancelled)
+      throw new ApiError(409, 'scan_finished', `the scan is already ${result.scan.status}`);
     await audit(ctx.db, {
       code: 'scan.cancelled',
       actor: actorOf(p),
       target: { type: 'scan', id: ctx.params.id },
       ip: ctx.clientIp,
     });
-    if (!result) throw new ApiError(404, 'not_found', 'no such scan');
-    return jsonResponse(scanView(result));
+    return jsonResponse(scanView(result.scan));
   },
 });
 

@@ -52,6 +52,8 @@ function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
 export interface NodeServeOptions {
   dsn: string;
   env?: NodeJS.ProcessEnv;
+  /** Another release's bin/openwatch.js (test/helpers/previous-release.ts); this checkout's by default. */
+  bin?: string;
 }
 
 /** `openwatch serve` in production mode (DSN, keys and certificate given) as a child process. */
@@ -59,7 +61,7 @@ export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarg
   const dir = tempDir('ow-serve');
   const secrets = await ensureDevSecrets(dir);
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [options.bin ?? BIN, 'serve'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

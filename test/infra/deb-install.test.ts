@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { ROOT } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { debian12Tarball, inChroot, spawnInChroot } from '../helpers/debian-root.ts';
 import { fetcher, freePort, waitFor } from '../helpers/net.ts';
+import { documentedCommands, NOT_RUN, runDocumented, type Instance } from './ops-commands.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const exec = promisify(execFile);
@@ -25,6 +26,34 @@ function envFile(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A `nodejs` package of this machine's Node (≥ 20.19) with /usr/bin/node, as NodeSource's nodejs 20.x
+ * package lays it out: the chroot has no route to that repository, and Debian 12's own nodejs is 18.
+ */
+async function nodejsDeb(out: string): Promise<void> {
+  const stage = tempDir('ow-nodejs-deb');
+  const arch = (await exec('dpkg', ['--print-architecture'])).stdout.trim();
+  mkdirSync(join(stage, 'DEBIAN'));
+  mkdirSync(join(stage, 'usr/bin'), { recursive: true });
+  copyFileSync(process.execPath, join(stage, 'usr/bin/node'));
+  chmodSync(join(stage, 'usr/bin/node'), 0o755);
+  writeFileSync(
+    join(stage, 'DEBIAN/control'),
+    [
+      'Package: nodejs',
+      `Version: ${process.versions.node}-1test`,
+      `Architecture: ${arch}`,
+      'Maintainer: OpenWatch tests <tests@openwatch.invalid>',
+      'Depends: libc6, libstdc++6, libgcc-s1',
+      "Description: Node.js runtime (this machine's binary, for the install test)",
+      '',
+    ].join('\n'),
+  );
+  // Uncompressed: it only travels into the test's root.
+  await exec('dpkg-deb', ['--root-owner-group', '-Znone', '--build', stage, out]);
+  rmSync(stage, { recursive: true, force: true });
+}
+
 describe('the Debian package in a fresh Debian 12 root', () => {
   let root: string;
   let t: TestDatabase;
@@ -39,22 +68,22 @@ describe('the Debian package in a fresh Debian 12 root', () => {
   };
 
   beforeAll(async () => {
-    // Node >= 20.19 is "bring your own" on Debian 12 (its nodejs is 18): this machine's binary goes to
-    // /usr/local/bin/node, the first place /usr/bin/openwatch looks.
+    const nodeDeb = join(tempDir('ow-nodejs'), 'nodejs.deb');
     const [tarball] = await Promise.all([
       debian12Tarball(),
       exec(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], {
         cwd: ROOT,
         maxBuffer: 64 * 1024 * 1024,
       }),
+      nodejsDeb(nodeDeb),
     ]);
     root = tempDir('ow-deb-root');
     await exec('tar', ['-C', root, '-xf', tarball]);
     chmodSync(root, 0o755); // a root filesystem's / is traversable by every user
-    copyFileSync(process.execPath, join(root, 'usr/local/bin/node'));
     copyFileSync(DEB, join(root, 'tmp/openwatch.deb'));
+    copyFileSync(nodeDeb, join(root, 'tmp/nodejs.deb'));
     t = await createTestDatabase({ migrated: false });
-  }, 280_000);
+  }, 600_000);
   afterAll(async () => {
     stopServe('SIGKILL');
     await t?.drop();
@@ -66,6 +95,16 @@ describe('the Debian package in a fresh Debian 12 root', () => {
     const { stdout } = await exec('sha256sum', [DEB]);
     expect(sums).toBe(`${stdout.split(' ')[0]}  openwatch_${VERSION}_all.deb\n`);
   });
+
+  it('depends on nodejs >= 20.19: refused without it, installed once a nodejs 20.x package is', async () => {
+    const refused = await inChroot(root, ['dpkg', '-i', '/tmp/openwatch.deb']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('openwatch depends on nodejs (>= 20.19); however:');
+    expect(refused.stderr).toContain('Package nodejs is not installed.');
+    const node = await inChroot(root, ['dpkg', '-i', '/tmp/nodejs.deb']);
+    expect(node.code, node.stderr).toBe(0);
+    expect((await inChroot(root, ['/usr/bin/node', '--version'])).stdout.trim()).toBe(process.version);
+  }, 120_000);
 
   it('installs: user, /etc/openwatch with generated keys and TLS pair, secrets.env 0640 root:openwatch', async () => {
     const installed = await inChroot(root, ['dpkg', '-i', '/tmp/openwatch.deb']);
@@ -188,6 +227,167 @@ describe('the Debian package in a fresh Debian 12 root', () => {
     expect(fail.code).toBe(1);
     chmodSync(join(root, 'etc/openwatch/keys/credential.key'), 0o600);
   }, 120_000);
+
+  it('runs every command of docs/operations against the installed instance', async () => {
+    const drillDb = await createTestDatabase({ migrated: false });
+    const emptyDb = await createTestDatabase({ migrated: false });
+    const procs = new Map<string, { child: ChildProcess; output: string }>();
+    const port = Number(
+      /listen = "127\.0\.0\.1:(\d+)"/.exec(
+        readFileSync(join(root, 'etc/openwatch/openwatch.toml'), 'utf8'),
+      )?.[1],
+    );
+    const f = fetcher(`https://127.0.0.1:${port}`);
+    const unitFile = (unit: string) => readFileSync(join(root, 'lib/systemd/system', unit), 'utf8');
+    /** What systemd gives the unit's process: its Environment= lines and EnvironmentFile=, nothing else. */
+    const envOf = (unit: string): Record<string, string> => ({
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      ...Object.fromEntries(
+        [...unitFile(unit).matchAll(/^Environment=(\w+)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+      ),
+      ...envFile(readFileSync(join(root, 'etc/openwatch/secrets.env'), 'utf8')),
+    });
+    const stop = async (unit: string) => {
+      const p = procs.get(unit);
+      if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+      const exited = new Promise((r) => p.child.once('exit', r));
+      process.kill(-(p.child.pid ?? 0), 'SIGTERM');
+      await exited;
+    };
+    const running = (unit: string) => {
+      const p = procs.get(unit);
+      return p !== undefined && p.child.exitCode === null && p.child.signalCode === null;
+    };
+    const start = async (unit: string) => {
+      if (running(unit)) return;
+      const execStart = /^ExecStart=(.*)$/m.exec(unitFile(unit))?.[1]?.split(' ') ?? [];
+      const user = /^User=(.*)$/m.exec(unitFile(unit))?.[1] ?? 'root';
+      const child = spawnInChroot(root, execStart, { user: `${user}:${user}`, env: envOf(unit) });
+      const entry = { child, output: '' };
+      child.stdout?.on('data', (d: Buffer) => (entry.output += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (entry.output += d.toString()));
+      procs.set(unit, entry);
+      if (unit === 'openwatch.service')
+        await waitFor(
+          async () => ((await f('/api/v1/health').catch(() => undefined))?.status === 200 ? true : undefined),
+          60_000,
+          `serve: ${entry.output}`,
+        );
+      else
+        await waitFor(
+          async () => (entry.output.includes('openwatch runner started') ? true : undefined),
+          60_000,
+          `${unit}: ${entry.output}`,
+        );
+      expect(running(unit), entry.output).toBe(true);
+    };
+    const instance: Instance = {
+      root,
+      port,
+      emptyDsn: emptyDb.dsn,
+      passphrase: 'ops-drill-passphrase',
+      adminPassword: STRONG,
+      journal: (unit) => procs.get(unit)?.output ?? '',
+      async systemctl(verb, unit) {
+        if (unit === 'postgresql') {
+          // The database is another server here (as with an external PostgreSQL): it answers, or not.
+          await drillDb.db.query('select 1');
+          return 'postgresql: answers queries';
+        }
+        expect(existsSync(join(root, 'lib/systemd/system', unit)), unit).toBe(true);
+        if (unit === 'openwatch-backup.timer') {
+          // enable --now: the timer's service once, as systemd runs it (User=, LoadCredential=, ExecStart).
+          const service = 'openwatch-backup.service';
+          const cred = await inChroot(root, [
+            'sh',
+            '-c',
+            'install -d -m 0700 -o openwatch /run/credentials/openwatch-backup.service && install -m 0400 -o openwatch /etc/openwatch/backup.passphrase /run/credentials/openwatch-backup.service/backup-passphrase',
+          ]);
+          expect(cred.code, cred.stderr).toBe(0);
+          const execStart = /^ExecStart=(.*)$/m.exec(unitFile(service))?.[1] ?? '';
+          const run = await inChroot(root, ['sh', '-c', execStart], {
+            user: 'openwatch:openwatch',
+            env: { ...envOf(service), CREDENTIALS_DIRECTORY: '/run/credentials/openwatch-backup.service' },
+          });
+          expect(run.code, run.stderr).toBe(0);
+          return `${service}: ${run.stdout.trim()}`;
+        }
+        if (verb === 'stop') await stop(unit);
+        else if (verb === 'restart') {
+          await stop(unit);
+          await start(unit);
+        } else if (verb === 'status') {
+          expect(running(unit), `${unit} should be running`).toBe(true);
+          if (unit === 'openwatch.service') expect((await f('/health/live')).status).toBe(200);
+        } else await start(unit);
+        return `${unit}: ${running(unit) ? 'active (running)' : 'inactive (dead)'}`;
+      },
+    };
+    try {
+      // A deployment of its own: a new database, and no audit head anchored from the earlier one (serve
+      // anchored database t's chain there above; verify would rightly call that a rewritten chain).
+      writeFileSync(join(root, 'etc/openwatch/secrets.env'), `OPENWATCH_DATABASE_DSN=${drillDb.dsn}\n`);
+      rmSync(join(root, 'var/lib/openwatch/audit-head.json'), { force: true });
+      // tls.md installs a pair from the working directory: the operator's new certificate.
+      const pair = await inChroot(root, [
+        'sh',
+        '-c',
+        'cd /root && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=drill.example -addext subjectAltName=IP:127.0.0.1 -keyout server.key -out server.crt 2>/dev/null',
+      ]);
+      expect(pair.code).toBe(0);
+      const failures: string[] = [];
+      const skipped: string[] = [];
+      const outputs = new Map<string, string>();
+      for (const { where, command } of documentedCommands()) {
+        if (NOT_RUN.has(command)) {
+          skipped.push(command);
+          continue;
+        }
+        const r = await runDocumented(command, instance);
+        outputs.set(command, r.output);
+        if (r.code !== 0) failures.push(`${where}: ${command}${r.how ? ` (${r.how})` : ''}\n${r.output}`);
+      }
+      expect(failures).toEqual([]);
+      expect(new Set(skipped)).toEqual(NOT_RUN);
+      // What the commands printed is what the guides say they print.
+      expect(outputs.get('curl -fsk https://127.0.0.1:8443/api/v1/health')).toContain('"db_connected":true');
+      expect(outputs.get('curl -sk https://127.0.0.1:8443/health/ready')).toContain('"schema_version"');
+      expect(outputs.get('openssl x509 -in /etc/openwatch/keys/tls.crt -noout -enddate')).toMatch(
+        /^notAfter=/,
+      );
+      expect(outputs.get('curl -sk https://127.0.0.1:8443/metrics | grep openwatch_jobs_')).toMatch(
+        /^openwatch_jobs_/m,
+      );
+      expect(outputs.get('openwatch audit verify')).toMatch(/^audit chain intact: /m);
+      expect(outputs.get('openwatch migrate --status')).toMatch(/applied, 0 pending/);
+      // What journald keeps of serve: the start-up line, then one JSON object per line.
+      const journal = (outputs.get('journalctl -u openwatch.service -n 100 -o cat') ?? '').split('\n');
+      expect(journal.some((l) => l.includes(' listening on https://'))).toBe(true);
+      expect(journal.filter((l) => l.startsWith('{')).map((l) => typeof JSON.parse(l).msg)).toContain(
+        'string',
+      );
+      // The certificate tls.md installed is the one serve presents now (reloaded without a restart).
+      const served = await exec('sh', [
+        '-c',
+        `openssl s_client -connect 127.0.0.1:${port} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+      ]);
+      const installed = await inChroot(root, [
+        'openssl',
+        'x509',
+        '-in',
+        '/root/server.crt',
+        '-noout',
+        '-fingerprint',
+        '-sha256',
+      ]);
+      expect(served.stdout.trim()).toBe(installed.stdout.trim());
+    } finally {
+      for (const unit of procs.keys()) await stop(unit);
+      writeFileSync(join(root, 'etc/openwatch/secrets.env'), `OPENWATCH_DATABASE_DSN=${t.dsn}\n`);
+      await drillDb.drop();
+      await emptyDb.drop();
+    }
+  }, 600_000);
 
   it('an upgrade keeps /etc/openwatch; dpkg -r leaves it; purge removes it', async () => {
     const keyBefore = readFileSync(join(root, 'etc/openwatch/keys/credential.key'), 'utf8');

@@ -2,12 +2,20 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
-import { migrate, readMigrationFiles } from '../../core/node/migrate.ts';
+import { readMigrationFiles } from '../../core/node/migrate.ts';
 import { SCHEMA_VERSION } from '../../core/db/schema-version.ts';
+import { startNodeServe } from '../helpers/api-servers.ts';
 import { runCli } from '../helpers/cli.ts';
-import { populatePreviousRelease, previousReleaseMigrations } from '../helpers/previous-release.ts';
+import {
+  populatePreviousRelease,
+  PREVIOUS_SCHEMA_VERSION,
+  previousReleaseBin,
+  previousReleaseMigrations,
+} from '../helpers/previous-release.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { tempDir } from '../helpers/tmp.ts';
+
+const PREVIOUS_IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11];
 
 const counts = async (t: TestDatabase) => {
   const { rows } = await t.db.query<Record<string, string>>(
@@ -18,14 +26,32 @@ const counts = async (t: TestDatabase) => {
   return rows[0];
 };
 
-describe('upgrade drill: previous release schema with data → refuse to serve → migrate → verify', () => {
+/** The previous release's `serve` on this database answers ready, then stops. */
+async function previousServesReady(dsn: string, bin: string): Promise<void> {
+  const server = await startNodeServe({ dsn, bin });
+  try {
+    const res = await server.fetch('/health/ready');
+    expect(res.status, server.output()).toBe(200);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The previous release's own code (its tree at PREVIOUS_RELEASE, built by its own build) and this one's,
+ * on one database: previous installs and serves → pre-upgrade backup → this release migrates → the
+ * previous binary refuses the newer schema → rollback by restoring the backup → the previous binary serves.
+ */
+describe('upgrade and rollback drill with the previous release’s binary', () => {
   let t: TestDatabase;
   let env: NodeJS.ProcessEnv;
+  let previous = '';
   let preUpgrade = '';
   let before: Record<string, string> | undefined;
   const backups = tempDir('ow-upgrade-backups');
 
   beforeAll(async () => {
+    previous = previousReleaseBin();
     t = await createTestDatabase({ migrated: false });
     const secrets = await ensureDevSecrets(tempDir('ow-upgrade'));
     env = {
@@ -37,32 +63,34 @@ describe('upgrade drill: previous release schema with data → refuse to serve �
       OPENWATCH_IDENTITY_CREDENTIAL_KEY_FILE: secrets.credentialKeyFile,
       OPENWATCH_BACKUP_PASSPHRASE: 'upgrade-drill-passphrase',
     };
-  });
+  }, 300_000);
   afterAll(async () => t?.drop());
 
   it('the previous release’s migrations are this release’s first files, unedited', () => {
-    const previous = readMigrationFiles(previousReleaseMigrations());
+    const prev = readMigrationFiles(previousReleaseMigrations());
     const current = new Map(readMigrationFiles().map((m) => [m.id, m.checksum]));
-    expect(previous.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    for (const m of previous) expect(current.get(m.id)).toBe(m.checksum);
+    expect(prev.map((m) => m.id)).toEqual(PREVIOUS_IDS);
+    for (const m of prev) expect(current.get(m.id)).toBe(m.checksum);
   });
 
-  it('upgrades a populated previous-release database', async () => {
-    expect((await migrate(t.dsn, previousReleaseMigrations())).length).toBe(8);
+  it('upgrades a database the previous release installed and served', async () => {
+    const installed = await runCli(['migrate'], { env, bin: previous });
+    expect(installed.code, installed.stderr).toBe(0);
     await populatePreviousRelease(t);
+    await previousServesReady(t.dsn, previous);
 
     const refused = await runCli(['serve'], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      `the database schema (version 8) is older than this binary (schema version ${SCHEMA_VERSION})`,
+      `the database schema (version ${PREVIOUS_SCHEMA_VERSION}) is older than this binary (schema version ${SCHEMA_VERSION})`,
     );
     const runner = await runCli(['runner'], { env });
     expect(runner.code).toBe(1);
-    expect(runner.stderr).toContain('(version 8) is older than this binary');
+    expect(runner.stderr).toContain(`(version ${PREVIOUS_SCHEMA_VERSION}) is older than this binary`);
 
-    // The pre-upgrade backup (twice, keeping one: the retention of the timer's --keep).
+    // The pre-upgrade backup, taken by the installed (previous) release, twice keeping one (the timer's --keep).
     for (let i = 0; i < 2; i++) {
-      const b = await runCli(['backup', '--dir', backups, '--keep', '1'], { env });
+      const b = await runCli(['backup', '--dir', backups, '--keep', '1'], { env, bin: previous });
       expect(b.code, b.stderr).toBe(0);
     }
     const kept = readdirSync(backups);
@@ -71,16 +99,27 @@ describe('upgrade drill: previous release schema with data → refuse to serve �
     before = await counts(t);
 
     const migrated = await runCli(['migrate'], { env });
-    expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toContain('applied 0011_housekeeping');
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toContain('applied 0012_alerts');
     expect(await counts(t)).toEqual(before);
-    const verify = await runCli(['audit', 'verify'], { env });
-    expect(verify.code).toBe(0);
-    const status = await runCli(['migrate', '--status'], { env });
-    expect(status.stdout).toContain('0 pending');
+    expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
+    expect((await runCli(['migrate', '--status'], { env })).stdout).toContain('0 pending');
+  }, 300_000);
+
+  it('the previous binary refuses the upgraded (newer) schema, naming both versions', async () => {
+    const newer = `the database schema (version ${SCHEMA_VERSION}) is newer than this binary (schema version ${PREVIOUS_SCHEMA_VERSION})`;
+    const s = await runCli(['serve'], { env, bin: previous });
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain(newer);
+    const m = await runCli(['migrate'], { env, bin: previous });
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain(newer);
+    const r = await runCli(['runner'], { env, bin: previous });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(newer);
   }, 120_000);
 
-  it('a binary older than the schema refuses to migrate or serve, naming both versions', async () => {
+  it('this binary refuses a schema newer than itself too', async () => {
     await t.db.query(
       `insert into openwatch_migrations (id, name, checksum) values (99, 'from_the_future', 'x')`,
     );
@@ -101,28 +140,32 @@ describe('upgrade drill: previous release schema with data → refuse to serve �
     }
   }, 120_000);
 
-  it('rollback drill: the pre-upgrade backup restores the previous schema and data exactly', async () => {
-    const fresh = await createTestDatabase({ migrated: false });
-    try {
-      const renv = { ...env, OPENWATCH_DATABASE_DSN: fresh.dsn };
-      const r = await runCli(['restore', preUpgrade, '--no-migrate'], { env: renv });
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('0 newer migrations applied');
-      const ids = await fresh.db.query<{ id: number }>('select id from openwatch_migrations order by id');
-      expect(ids.rows.map((x) => x.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      // Everything is as it was before the upgrade; the audit log holds its own later events too, so it
-      // is checked by its chain below rather than by count.
-      const { audit: _a, ...now } = (await counts(fresh)) ?? {};
-      const { audit: _b, ...then } = before ?? {};
-      expect(now).toEqual(then);
-      // This (newer) binary will not serve the rolled-back schema: the previous release does.
-      const s = await runCli(['serve'], { env: renv });
-      expect(s.code).toBe(1);
-      expect(s.stderr).toContain('(version 8) is older than this binary');
-      const audited = await runCli(['audit', 'verify'], { env: renv });
-      expect(audited.code).toBe(0);
-    } finally {
-      await fresh.drop();
-    }
-  }, 120_000);
+  it('rollback in place: the previous binary restores its pre-upgrade backup over the upgraded database and serves', async () => {
+    // As docs/operations/upgrade.md says: the previous package reinstalled, `restore --force --no-migrate`.
+    const r = await runCli(
+      [
+        'restore',
+        preUpgrade,
+        '--force',
+        '--no-migrate',
+        '--overwrite-files',
+        '--files-root',
+        tempDir('ow-rollback'),
+      ],
+      { env, bin: previous },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const ids = await t.db.query<{ id: number }>('select id from openwatch_migrations order by id');
+    expect(ids.rows.map((x) => x.id)).toEqual(PREVIOUS_IDS);
+    // As before the upgrade; the audit log also holds the backups' own events, so it is checked by its chain.
+    const { audit: _a, ...now } = (await counts(t)) ?? {};
+    const { audit: _b, ...then } = before ?? {};
+    expect(now).toEqual(then);
+    expect((await runCli(['audit', 'verify'], { env, bin: previous })).code).toBe(0);
+    await previousServesReady(t.dsn, previous);
+    // This (newer) binary will not serve the rolled-back schema.
+    const s = await runCli(['serve'], { env });
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain(`(version ${PREVIOUS_SCHEMA_VERSION}) is older than this binary`);
+  }, 300_000);
 });

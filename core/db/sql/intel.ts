@@ -83,9 +83,15 @@ export async function intelChanges(
 export async function hostsWithPackage(
   q: Queryable,
   name: string,
-): Promise<{ host_id: string; hostname: string; version: string; arch: string }[]> {
-  const { rows } = await q.query<{ host_id: string; hostname: string; version: string; arch: string }>(
-    `select h.id::text as host_id, h.hostname, p->>'version' as version, p->>'arch' as arch
+): Promise<{ host_id: string; hostname: string; os_family: string | null; version: string; arch: string }[]> {
+  const { rows } = await q.query<{
+    host_id: string;
+    hostname: string;
+    os_family: string | null;
+    version: string;
+    arch: string;
+  }>(
+    `select h.id::text as host_id, h.hostname, h.os_family, p->>'version' as version, p->>'arch' as arch
        from host_intel i join hosts h on h.id = i.host_id and h.deleted_at is null,
             jsonb_array_elements(i.items) p
       where i.section = 'packages' and i.items @> jsonb_build_array(jsonb_build_object('name', $1::text))

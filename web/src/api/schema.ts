@@ -1533,7 +1533,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Hosts with a package installed, optionally only versions below (version_lt) or at least (version_gte) a version — Debian version order */
+        /** Hosts with a package installed, optionally only versions below (version_lt) or at least (version_gte) a version — each host in its own package format's order (RPM on RHEL-family hosts, Debian elsewhere) */
         get: operations["getApiV1IntelPackages"];
         put?: never;
         post?: never;
@@ -6569,7 +6569,7 @@ export interface operations {
                 after?: string;
                 limit?: number;
                 host_id?: string;
-                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
+                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
             };
             header?: never;
             path?: never;
@@ -6616,7 +6616,7 @@ export interface operations {
             query?: {
                 after?: string;
                 host_id?: string;
-                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
+                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
             };
             header?: never;
             path?: never;
@@ -7349,7 +7349,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
+                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
                     /** @default null */
                     min_severity?: ("low" | "medium" | "high" | "critical") | null;
                     /** @default [] */
@@ -7433,7 +7433,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
+                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
                     /** @default null */
                     min_severity?: ("low" | "medium" | "high" | "critical") | null;
                     /** @default [] */
