@@ -27,7 +27,8 @@ describe('loadConfig', () => {
   it('applies defaults when nothing is configured', () => {
     const { config, file } = loadConfig({ config: tomlFile('') }, {});
     expect(file).toMatch(/openwatch\.toml$/);
-    expect(config.server.listen).toBe('0.0.0.0:8443');
+    // No database.dsn is development mode, which listens on loopback unless told otherwise.
+    expect(config.server.listen).toBe('127.0.0.1:8443');
     expect(config.database.max_connections).toBe(25);
     expect(config.database.dsn).toBeUndefined();
     expect(config.logging).toEqual({ level: 'info', format: 'json' });
