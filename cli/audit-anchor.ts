@@ -1,3 +1,4 @@
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveCheckpointKey, describeVerdict } from '../core/audit/checkpoint.ts';
 import type { Config } from '../core/config/schema.ts';
@@ -48,4 +49,23 @@ export function startAuditAnchor(file: string, credentialKeyFile: string, db: Db
     clearInterval(timer);
     await once();
   };
+}
+
+/**
+ * A restore puts back an older audit chain, so the anchored head (written by serve after the backup) is
+ * ahead of it and `audit verify` would report the newer events as missing, which after a restore they
+ * are, on purpose. The anchor file is kept beside itself as the evidence of how far the chain had gone;
+ * serve anchors the restored chain at its next start. Returns what the restore's audit event records.
+ */
+export function setAsideAnchorForRestore(
+  file: string,
+  now = new Date(),
+): { previous_anchor_id: number; previous_anchor_time: string; kept_at: string } | undefined {
+  if (!existsSync(file)) return undefined;
+  const anchored = readAuditHead(file);
+  const keptAt = `${file}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, keptAt);
+  return anchored
+    ? { previous_anchor_id: anchored.id, previous_anchor_time: anchored.time, kept_at: keptAt }
+    : undefined;
 }

@@ -4,6 +4,7 @@ import { poolDb } from '../../core/db/node-pool.ts';
 import { createLogger } from '../../core/log.ts';
 import { restoreBackup } from '../../core/node/backup/run.ts';
 import { defineCommand, flag, stringOption, UsageError } from '../command.ts';
+import { auditHeadFile, setAsideAnchorForRestore } from '../audit-anchor.ts';
 import { configFromContext, configOptions } from '../config-options.ts';
 import { resolveDatabase } from '../database.ts';
 import { passphraseOption, readBackupPassphrase } from '../passphrase.ts';
@@ -43,16 +44,27 @@ export default defineCommand({
         overwriteFiles: flag(ctx, 'overwrite-files'),
         noMigrate: flag(ctx, 'no-migrate'),
       });
+      const anchor = setAsideAnchorForRestore(auditHeadFile(loaded.config));
       const db = poolDb(database.dsn, { max: 1, applicationName: 'openwatch-restore' });
       try {
         await audit(db, {
           code: 'system.backup.restored',
           actor: CLI_ACTOR,
-          details: { archive, created_at: report.manifest.created_at, migrations_applied: report.upgraded },
+          details: {
+            archive,
+            created_at: report.manifest.created_at,
+            migrations_applied: report.upgraded,
+            ...(anchor ?? {}),
+          },
         });
       } finally {
         await db.close();
       }
+      if (anchor)
+        ctx.stdout.write(
+          `audit anchor at event ${anchor.previous_anchor_id} (${anchor.previous_anchor_time}) kept as ${anchor.kept_at}; ` +
+            'events after the backup are not in the restored database, and the restore event says so\n',
+        );
       for (const m of report.mismatches) ctx.stdout.write(`MISMATCH ${m}\n`);
       for (const f of report.written) ctx.stdout.write(`restored file ${f}\n`);
       for (const f of report.skipped)

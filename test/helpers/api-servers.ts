@@ -73,6 +73,9 @@ export async function startNodeServe(options: NodeServeOptions): Promise<ApiTarg
       OPENWATCH_SERVER_TLS_KEY: secrets.tlsKey,
       OPENWATCH_IDENTITY_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
       OPENWATCH_IDENTITY_CREDENTIAL_KEY_FILE: secrets.credentialKeyFile,
+      // Its own audit anchor: the default (<data_dir>/audit-head.json under the checkout) would be shared
+      // by every test file's server, each anchoring a different database's chain.
+      OPENWATCH_AUDIT_HEAD_FILE: join(dir, 'audit-head.json'),
       ...options.env,
     },
   });

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCredentials } from '../../core/db/sql/credentials.ts';
 import { decryptCredential } from '../../core/fleet/credentials.ts';
+import { checkpointKeyFrom } from '../../cli/audit-anchor.ts';
+import { currentCheckpoint } from '../../core/audit/checkpoint.ts';
+import { readAuditHead, writeAuditHead } from '../../core/node/audit-head.ts';
 import { loadCredentialKeyring } from '../../core/node/credential-keys.ts';
 import { ensureDevSecrets } from '../../core/node/dev-secrets.ts';
 import { startNodeServe, type ApiTarget } from '../helpers/api-servers.ts';
@@ -183,17 +186,29 @@ describe('DR drill: populate → backup → destroy database and keys → restor
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('wrong passphrase');
 
+    // The audit head serve anchored outside the database (it lives under /var/lib/openwatch, which this
+    // disaster spares) includes the backup's own event: it is ahead of the chain the archive holds.
+    const headFile = join(tempDir('ow-drill-anchor'), 'audit-head.json');
+    const anchored = await currentCheckpoint(source.db, await checkpointKeyFrom(files.credentialKeyFile));
+    if (!anchored) throw new Error('no audit head to anchor');
+    writeAuditHead(headFile, anchored);
+
     // Disaster: the database and every key file are gone.
     await source.drop();
     rmSync(etc, { recursive: true, force: true });
 
     const started = performance.now();
+    const anchorEnv = { OPENWATCH_AUDIT_HEAD_FILE: headFile };
     const restore = await runCli(['restore', archive], {
-      env: { OPENWATCH_BACKUP_PASSPHRASE: PASSPHRASE, OPENWATCH_DATABASE_DSN: target.dsn },
+      env: { OPENWATCH_BACKUP_PASSPHRASE: PASSPHRASE, OPENWATCH_DATABASE_DSN: target.dsn, ...anchorEnv },
     });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('next: start openwatch');
+    // The anchor that is ahead of the restored chain is kept aside as evidence, not compared against it.
+    expect(existsSync(headFile)).toBe(false);
+    const keptAt = /kept as (\S+);/.exec(restore.stdout)?.[1] ?? '';
+    expect(readAuditHead(keptAt)).toEqual(anchored);
     expect(existsSync(join(etc, 'secrets', 'credential.key'))).toBe(true);
     expect(readFileSync(join(etc, 'secrets', 'credential.key'), 'utf8').trim()).toBe(credentialKey);
     serve = await serveOn(target.dsn);
@@ -217,13 +232,19 @@ describe('DR drill: populate → backup → destroy database and keys → restor
     expect(creds.map((c) => c.privateKey ?? c.password).sort()).toEqual(
       [lab.keys.clientKey, 'a-password-that-must-survive'].sort(),
     );
-    const auditCheck = await runCli(['audit', 'verify'], { env: { OPENWATCH_DATABASE_DSN: target.dsn } });
+    const auditCheck = await runCli(['audit', 'verify'], {
+      env: { OPENWATCH_DATABASE_DSN: target.dsn, ...anchorEnv },
+    });
     expect(auditCheck.stdout).toContain('audit chain intact');
     expect(auditCheck.code).toBe(0);
-    const restoredEvents = await target.db.query<{ n: string }>(
-      `select count(*)::text as n from audit_events where code = 'system.backup.restored'`,
+    const restoredEvents = await target.db.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where code = 'system.backup.restored'`,
     );
-    expect(restoredEvents.rows[0]?.n).toBe('1');
+    expect(restoredEvents.rows).toHaveLength(1);
+    expect(restoredEvents.rows[0]?.details).toMatchObject({
+      previous_anchor_id: anchored.id,
+      kept_at: keptAt,
+    });
     await scanToCompletion(api, h.body.id);
 
     const refused = await runCli(['restore', archive], {

@@ -53,8 +53,10 @@ describe('upgrade and rollback drill with the previous release’s binary', () =
   beforeAll(async () => {
     previous = previousReleaseBin();
     t = await createTestDatabase({ migrated: false });
-    const secrets = await ensureDevSecrets(tempDir('ow-upgrade'));
+    const dir = tempDir('ow-upgrade');
+    const secrets = await ensureDevSecrets(dir);
     env = {
+      OPENWATCH_AUDIT_HEAD_FILE: join(dir, 'audit-head.json'),
       OPENWATCH_DATABASE_DSN: t.dsn,
       OPENWATCH_SERVER_LISTEN: '127.0.0.1:1',
       OPENWATCH_SERVER_TLS_CERT: secrets.tlsCert,
