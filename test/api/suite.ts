@@ -5,6 +5,7 @@ import type { ApiTarget } from '../helpers/api-servers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { authSuite } from './auth-suite.ts';
 import { fleetSuite } from './fleet-suite.ts';
+import { jobsSuite } from './jobs-suite.ts';
 
 interface Envelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
@@ -116,5 +117,6 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
 
     authSuite(() => ({ api, t }));
     fleetSuite(() => ({ api, t }));
+    jobsSuite(() => ({ api, t }));
   });
 }
