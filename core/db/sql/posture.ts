@@ -150,7 +150,9 @@ const mostFailing = (inner: string, limit: string) => `select * from (${inner}) 
 
 /**
  * Rules failing on the most hosts in scope, most severe first among equals. Fleet-wide (no host or group)
- * from rule_posture; a host's or group's from its own states.
+ * from rule_posture; a host's or group's from its own states. A rule no longer in the catalog takes the
+ * severity one of its failing states recorded (a `limit 1` lookup: an aggregate there made the planner's
+ * estimate large enough to JIT-compile the statement, ~0.8 s per request at 1,000,000 states).
  */
 export async function topFailingRules(q: Queryable, scope: Scope, limit: number): Promise<FailingRule[]> {
   const { rows } =
@@ -158,9 +160,8 @@ export async function topFailingRules(q: Queryable, scope: Scope, limit: number)
       ? await q.query<FailingRule>(
           mostFailing(
             `select r.rule_id, rc.title,
-                  coalesce(rc.severity, (select max(s.severity) from host_rule_state s join hosts h on h.id = s.host_id
-                                          where s.rule_id = r.rule_id and s.status = 'fail'
-                                            and h.deleted_at is null)) as severity,
+                  coalesce(rc.severity, (select s.severity from host_rule_state s
+                                          where s.rule_id = r.rule_id and s.status = 'fail' limit 1)) as severity,
                   r.failing_hosts
              from rule_posture r left join rule_catalog rc on rc.rule_id = r.rule_id
             where r.failing_hosts > 0 and ($1::text is null or rc.refs ? $1)`,
