@@ -1,4 +1,5 @@
 import type { LogLevel } from './config/schema.ts';
+import { REDACTED, Secret } from './secret.ts';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD = /pass(word|phrase)?|secret|token|authorization|cookie|private_?key|credential|dsn|otp/i;
@@ -28,12 +29,14 @@ function secretField(name: string): boolean {
 }
 
 /**
- * Redaction happens here, at the logger, so no call site can forget it. Under a secret-looking name
+ * Redaction happens here, at the logger, so no call site can forget it. A {@link Secret} (the type every
+ * decrypted credential secret has) is "[redacted]" whatever its field is called. Under a secret-looking name
  * (not an identifier) every *string* is replaced, at any depth: secrets are text, so a count
  * (`api_tokens_revoked: 3`), a flag or an id under such a name stays visible. Everywhere, strings are
  * scrubbed of URL passwords and bearer tokens.
  */
 export function redact(value: unknown, depth = 0, secret = false): unknown {
+  if (value instanceof Secret) return REDACTED;
   if (typeof value === 'string') return secret ? 'REDACTED' : redactText(value);
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (depth > 6 || value === null || typeof value !== 'object') return value;

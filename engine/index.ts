@@ -3,7 +3,7 @@ export { loadRules, parseRuleText } from './rules/loader.ts';
 export { formatLoadErrors, RuleLoadError } from './rules/errors.ts';
 export { selectRules, type RuleFilter } from './rules/select.ts';
 export { resolveVariables, VariableError } from './rules/variables.ts';
-export { scanHost, ProbeError, type ScanOptions, type TraversalMode } from './scan.ts';
+export { scanHost, ProbeError, type ProbeFailure, type ScanOptions, type TraversalMode } from './scan.ts';
 export {
   evaluateFixture,
   fixtureStore,

@@ -31,11 +31,50 @@ export interface ScanOptions extends RunOptions {
   traversalRoots?: string[];
 }
 
+/**
+ * Why the first round trip found no probe output. `channel_closed`: the session ended without printing
+ * anything; `output_overflow`: the host printed past the output cap without the scan's framing;
+ * `probe_failed`: output came back, but not the probe's.
+ */
+export type ProbeFailure = 'channel_closed' | 'output_overflow' | 'probe_failed';
+
 export class ProbeError extends Error {
-  constructor(message: string) {
+  constructor(
+    readonly code: ProbeFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProbeError';
   }
+}
+
+/** The ProbeError for a probe whose sections are missing: what happened, and what to check. */
+function probeError(p: {
+  code: number | null;
+  stderr: string;
+  bytes: number;
+  truncated: boolean;
+}): ProbeError {
+  const exit = `exit ${p.code ?? 'by signal'}`;
+  const stderr = p.stderr.trim() === '' ? '' : `; stderr: ${p.stderr.trim().slice(0, 200)}`;
+  if (p.truncated)
+    return new ProbeError(
+      'output_overflow',
+      `the host printed more than ${Math.round(p.bytes / 2 ** 20)} MiB instead of running the scan (output cut there, ${exit}): ` +
+        'something in the account’s session (an sshd ForceCommand, a shell profile or a login program) writes to ' +
+        'standard output in place of `sh -s`; run `ssh <user>@<host> sh -s </dev/null` to see it and fix that account',
+    );
+  if (p.bytes === 0)
+    return new ProbeError(
+      'channel_closed',
+      `the host closed the session without any output (${exit}${stderr}): the account’s shell or an sshd ` +
+        'ForceCommand ended it before the scan ran; check that `ssh <user>@<host> sh -s` starts a POSIX shell',
+    );
+  return new ProbeError(
+    'probe_failed',
+    `the host answered ${p.bytes} bytes without the scan's probe output (${exit}${stderr}): its shell did not ` +
+      'run the script as sent; check that the account’s login shell is a POSIX shell and that nothing replaces the command',
+  );
 }
 
 function summarize(results: readonly RuleResult[]): ScanSummary {
@@ -75,9 +114,7 @@ export async function scanHost(opts: ScanOptions): Promise<ScanReport> {
   };
   const osRelease = probeText('os_release');
   if (osRelease === undefined) {
-    throw new ProbeError(
-      `host probe produced no output (exit ${probe.code ?? 'signal'}): ${probe.stderr.trim()}`,
-    );
+    throw probeError(probe);
   }
   const platform = platformFromOsRelease(osRelease);
   const capabilities = parseCapabilities(probeText('capabilities') ?? '');

@@ -76,9 +76,9 @@ export async function connectHost(
     host: host.address,
     port: host.port,
     username: cred.username,
-    ...(cred.privateKey !== undefined ? { privateKey: Buffer.from(cred.privateKey) } : {}),
-    ...(cred.passphrase !== undefined ? { passphrase: cred.passphrase } : {}),
-    ...(cred.password !== undefined ? { password: cred.password } : {}),
+    ...(cred.privateKey !== undefined ? { privateKey: Buffer.from(cred.privateKey.reveal()) } : {}),
+    ...(cred.passphrase !== undefined ? { passphrase: cred.passphrase.reveal() } : {}),
+    ...(cred.password !== undefined ? { password: cred.password.reveal() } : {}),
     hostKey: policy,
     connectTimeoutMs: deps.connectTimeoutMs,
     signal,
@@ -99,7 +99,7 @@ export async function connectHost(
   }
   const sudo = host.use_sudo && cred.username !== 'root';
   const transport = sudo
-    ? new SudoTransport(ssh, cred.sudoPassword !== undefined ? { password: cred.sudoPassword } : {})
+    ? new SudoTransport(ssh, cred.sudoPassword !== undefined ? { password: cred.sudoPassword.reveal() } : {})
     : ssh;
   return { host, plain: ssh, transport, close: () => ssh.close() };
 }

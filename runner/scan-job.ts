@@ -6,7 +6,7 @@ import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
 import { failScan, startScan } from '../core/scans/lifecycle.ts';
-import { scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
+import { ProbeError, scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
 import { whenDatabaseBack } from './db-wait.ts';
@@ -92,7 +92,9 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
           ? err
           : err instanceof TransportError
             ? new HostJobFailure(err.code, err.message, PERMANENT.has(err.code))
-            : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
+            : err instanceof ProbeError
+              ? new HostJobFailure(err.code, err.message, false)
+              : new HostJobFailure('runtime_error', err instanceof Error ? err.message : String(err), false);
       const last = failure.permanent || job.attempts >= job.maxAttempts || signal.aborted;
       if (failure.code !== 'runtime_error') deps.metrics?.sshFailure(failure.code);
       await failScan(deps.db, scanId, hostId, failure.code, failure.message, last);

@@ -32,6 +32,8 @@ export async function scanJob(job: Job, run: Run, signal: AbortSignal): Promise<
     return { ...report, timing: { ...report.timing, connect_ms: connectMs } };
   } catch (err) {
     if (err instanceof TransportError) return { host: job.label, code: err.code, message: err.message };
+    const { ProbeError } = await engine();
+    if (err instanceof ProbeError) return { host: job.label, code: err.code, message: err.message };
     const message = err instanceof Error ? err.message : String(err);
     return {
       host: job.label,

@@ -1,6 +1,7 @@
 import { envelopeContext, open, seal, type Keyring } from '../crypto/envelope.ts';
 import { credentialForHost, type CredentialRow } from '../db/sql/credentials.ts';
 import type { Queryable } from '../db/types.ts';
+import { Secret } from '../secret.ts';
 
 /** The envelope columns of `credentials`; each is sealed with AAD `credentials:<id>:<field>`. */
 export const CREDENTIAL_SECRET_FIELDS = {
@@ -31,22 +32,25 @@ export async function openCredentialField(
   return decoder.decode(await open(ring, envelope, envelopeContext('credentials', id, field)));
 }
 
-/** What the runner connects with. Only ever held in memory. */
+/**
+ * What the runner connects with. Only ever held in memory; every secret is a {@link Secret}, so logging
+ * or serialising a credential shows "[redacted]" and only `reveal()` at the point of use gives the value.
+ */
 export interface DecryptedCredential {
   id: string;
   name: string;
   username: string;
   authMethod: 'key' | 'password';
   /** The private key (PEM/OpenSSH) for `key`. */
-  privateKey?: string;
-  passphrase?: string;
+  privateKey?: Secret;
+  passphrase?: Secret;
   /** The login password for `password`. */
-  password?: string;
-  sudoPassword?: string;
+  password?: Secret;
+  sudoPassword?: Secret;
 }
 
 export async function decryptCredential(ring: Keyring, c: CredentialRow): Promise<DecryptedCredential> {
-  const secret = await openCredentialField(ring, c.id, 'secret', c.secret_enc);
+  const secret = new Secret(await openCredentialField(ring, c.id, 'secret', c.secret_enc));
   const out: DecryptedCredential = {
     id: c.id,
     name: c.name,
@@ -56,9 +60,11 @@ export async function decryptCredential(ring: Keyring, c: CredentialRow): Promis
   if (c.auth_method === 'key') out.privateKey = secret;
   else out.password = secret;
   if (c.passphrase_enc !== null)
-    out.passphrase = await openCredentialField(ring, c.id, 'passphrase', c.passphrase_enc);
+    out.passphrase = new Secret(await openCredentialField(ring, c.id, 'passphrase', c.passphrase_enc));
   if (c.sudo_password_enc !== null)
-    out.sudoPassword = await openCredentialField(ring, c.id, 'sudo_password', c.sudo_password_enc);
+    out.sudoPassword = new Secret(
+      await openCredentialField(ring, c.id, 'sudo_password', c.sudo_password_enc),
+    );
   return out;
 }
 

@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'credentials:manage': 'Create, replace and delete SSH credentials',
   'scans:read': 'View scans and their progress',
   'scans:run': 'Start and cancel scans',
+  'jobs:read': 'View the job queue: kinds, states, attempts, next runs, lease holders and errors',
   'results:read': 'View rule results, evidence, drift and posture history',
   'rules:read': 'View the rule corpus and frameworks',
   'exceptions:read': 'View rule exceptions',

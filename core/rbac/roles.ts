@@ -34,13 +34,15 @@ export const BUILTIN_ROLES: Record<BuiltinRoleName, { description: string; permi
       ],
     },
     operator: {
-      description: 'Viewer plus running scans and managing hosts, credentials, exceptions and alerts',
+      description:
+        'Viewer plus running scans, watching the job queue and managing hosts, credentials, exceptions and alerts',
       permissions: [
         ...VIEWER,
         'hosts:manage',
         'credentials:read',
         'credentials:manage',
         'scans:run',
+        'jobs:read',
         'exceptions:manage',
         'alerts:manage',
         'reports:export',

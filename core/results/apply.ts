@@ -11,6 +11,7 @@ import {
   type ResultColumns,
   type ScanCounts,
 } from '../db/sql/results.ts';
+import { failingRules, refreshHostPosture } from '../db/sql/posture-summary.ts';
 import type { Db } from '../db/types.ts';
 import type { Evidence, RuleResult, ScanReport } from '../../engine/types.ts';
 
@@ -74,8 +75,8 @@ function columns(results: readonly RuleResult[]): {
 
 /**
  * Records a finished scan in ONE transaction: evidence (deduplicated by content hash), the scan's
- * results, the host × rule state, a transaction row per verdict that appeared or changed, and the scan
- * marked completed with its counts, and its events (core/events/scan-events.ts). Posture reads only
+ * results, the host × rule state, a transaction row per verdict that appeared or changed, the posture
+ * summaries (core/db/sql/posture-summary.ts), and the scan marked completed with its counts, and its events (core/events/scan-events.ts). Posture reads only
  * the state this writes, so a scan counts once it completed. Applying a completed scan again changes nothing (`applied: false`).
  */
 export async function applyScanResults(db: Db, input: ApplyInput): Promise<ApplyOutcome> {
@@ -94,7 +95,9 @@ export async function applyScanResults(db: Db, input: ApplyInput): Promise<Apply
     await lockHostResults(tx, input.hostId);
     const newEvidence = await insertEvidence(tx, hashes, bodies);
     const results = await insertScanResults(tx, input.scanId, cols);
+    const failedBefore = await failingRules(tx, input.hostId);
     const transactions = await advanceHostRuleState(tx, input.hostId, input.scanId, input.completedAt, cols);
+    await refreshHostPosture(tx, input.hostId, failedBefore);
     await completeScan(tx, input.scanId, counts, startedAt, input.completedAt);
     await emitScanCompleted(tx, {
       hostId: input.hostId,

@@ -4,6 +4,7 @@ import {
   upsertCatalog,
   type CatalogEntry,
 } from '../db/sql/rule-catalog.ts';
+import { rebuildPostureSummary } from '../db/sql/posture-summary.ts';
 import type { Db } from '../db/types.ts';
 import { checkSummary, shellFix, type Rule } from '../../engine/index.ts';
 
@@ -34,7 +35,8 @@ export function catalogEntry(rule: Rule): CatalogEntry {
 
 /**
  * Makes `rule_catalog` hold exactly `rules` (the API reads the catalog from the database: workerd has no
- * rule files). One transaction: upsert every rule, delete the ones no longer present. Skipped when the
+ * rule files). One transaction: upsert every rule, delete the ones no longer present, rebuild the posture
+ * summaries (their per-framework counts follow the references). Skipped when the
  * stored catalog is already at `corpusVersion`.
  */
 export async function syncRuleCatalog(
@@ -53,6 +55,8 @@ export async function syncRuleCatalog(
       tx,
       rules.map((r) => r.id),
     );
+    // Per-framework posture follows the catalog's references.
+    await rebuildPostureSummary(tx);
     return { changed: true, upserted, deleted };
   });
 }

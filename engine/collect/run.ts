@@ -25,7 +25,16 @@ export async function runScript(
   nonce: string,
   counters: ExecCounters,
   o: RunOptions,
-): Promise<{ sections: Section[]; ms: number; code: number | null; stderr: string }> {
+): Promise<{
+  sections: Section[];
+  ms: number;
+  code: number | null;
+  stderr: string;
+  /** Bytes of stdout received (up to the cap). */
+  bytes: number;
+  /** Output went past the transport's byte cap and the rest was dropped. */
+  truncated: boolean;
+}> {
   const command = shellCommand(['sh', '-s']);
   const stdin = `{\n${script}\n} </dev/null\n`;
   const t0 = performance.now();
@@ -43,5 +52,7 @@ export async function runScript(
     ms,
     code: res.code,
     stderr: res.stderr.subarray(0, 2000).toString('utf8'),
+    bytes: res.stdout.length,
+    truncated: res.truncated === true,
   };
 }

@@ -3,7 +3,7 @@ import type { ScanReport } from '../types.ts';
 /** A host that could not be scanned at all (unreachable, host key refused …): it has no results. */
 export interface HostError {
   host: string;
-  /** A TransportError code, or `runtime_error`. */
+  /** A TransportError or ProbeError code, or `runtime_error`. */
   code: string;
   message: string;
 }

@@ -96,11 +96,16 @@ export function mergeSecrets(
       'secret_required',
       `changing to ${method} needs ${method === 'key' ? 'private_key' : 'password'}`,
     );
-  const secret = given ?? (method === 'key' ? plain.privateKey : plain.password) ?? '';
+  const secret = given ?? (method === 'key' ? plain.privateKey : plain.password)?.reveal() ?? '';
   let passphrase: string | null = null;
   if (method === 'key')
     passphrase =
-      b.passphrase !== undefined ? b.passphrase : given !== undefined ? null : (plain.passphrase ?? null);
-  const sudoPassword = b.sudo_password !== undefined ? b.sudo_password : (plain.sudoPassword ?? null);
+      b.passphrase !== undefined
+        ? b.passphrase
+        : given !== undefined
+          ? null
+          : (plain.passphrase?.reveal() ?? null);
+  const sudoPassword =
+    b.sudo_password !== undefined ? b.sudo_password : (plain.sudoPassword?.reveal() ?? null);
   return { authMethod: method, secret, passphrase, sudoPassword };
 }

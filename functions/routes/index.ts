@@ -61,6 +61,7 @@ import {
   revokeExceptionRoute,
 } from './exceptions.ts';
 import { requestGroupScansRoute } from './group-scans.ts';
+import { getJobRoute, listJobsRoute } from './jobs.ts';
 import { health, live, ready } from './health.ts';
 import {
   createHostRoute,
@@ -225,6 +226,9 @@ export const routes: AnyRoute[] = [
   cancelScanRoute,
   scanResultsRoute,
   exportScanRoute,
+  // the job queue (runners' work: scans, discovery, liveness …)
+  listJobsRoute,
+  getJobRoute,
   // first-run setup: the one-time link that creates the first administrator
   setupStatusRoute,
   completeSetupRoute,

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { authSuite } from './auth-suite.ts';
 import { fleetSuite } from './fleet-suite.ts';
 import { resultsAtSuite } from './results-at-suite.ts';
+import { jobsSuite } from './jobs-suite.ts';
 
 interface Envelope {
   error: { code: string; message: string; correlation_id: string; details?: unknown };
@@ -118,5 +119,6 @@ export function apiSuite(name: string, start: (dsn: string) => Promise<ApiTarget
     authSuite(() => ({ api, t }));
     fleetSuite(() => ({ api, t }));
     resultsAtSuite(() => ({ api, t }));
+    jobsSuite(() => ({ api, t }));
   });
 }

@@ -153,10 +153,22 @@ describe('SSH faults: each a distinct, correct status within its deadline', () =
   }, 60_000);
 
   /** Hosts whose every command is replaced (root needs no sudo, so the scan meets it first). */
-  const forced = [
+  const forced: { name: string; command: string; what: string; code: string; message?: RegExp }[] = [
     { name: 'hangs', command: 'sleep 600', what: 'hangs mid-scan (every command blocks)', code: 'timeout' },
-    { name: 'closes', command: 'exit 0', what: 'closes the channel without output', code: 'runtime_error' },
-    { name: 'floods', command: 'yes | head -c 100000000', what: 'prints 100 MB', code: 'runtime_error' },
+    {
+      name: 'closes',
+      command: 'exit 0',
+      what: 'closes the channel without output',
+      code: 'channel_closed',
+      message: /closed the session without any output .*ForceCommand/,
+    },
+    {
+      name: 'floods',
+      command: 'yes | head -c 100000000',
+      what: 'prints 100 MB',
+      code: 'output_overflow',
+      message: /printed more than 64 MiB instead of running the scan .*ForceCommand/,
+    },
   ];
   for (const c of forced) {
     it(`${c.what} → ${c.code} within the scan deadline, memory bounded`, async () => {
@@ -165,6 +177,7 @@ describe('SSH faults: each a distinct, correct status within its deadline', () =
       const o = await scanOnce(c.name, h, 'root');
       outcomes.set(c.name, o);
       expect(o).toMatchObject({ status: 'failed', code: c.code });
+      if (c.message) expect(o.message).toMatch(c.message);
       expect(o.ms).toBeLessThan(SCAN_TIMEOUT_MS + SLACK_MS);
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
     }, 60_000);
@@ -196,7 +209,9 @@ describe('SSH faults: each a distinct, correct status within its deadline', () =
 
   it('the statuses are distinct where the causes are', () => {
     console.log(JSON.stringify(Object.fromEntries(outcomes)));
-    const codes = ['refused', 'silent', 'rekeyed', 'sudo-password'].map((k) => outcomes.get(k)?.code);
+    const codes = ['refused', 'silent', 'closes', 'floods', 'rekeyed', 'sudo-password'].map(
+      (k) => outcomes.get(k)?.code,
+    );
     expect(new Set(codes).size).toBe(codes.length);
   });
 });

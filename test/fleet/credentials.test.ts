@@ -3,7 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeKeyVersion } from '../../core/crypto/envelope.ts';
-import { loadCredentialForHost } from '../../core/fleet/credentials.ts';
+import { loadCredentialForHost as loadTyped } from '../../core/fleet/credentials.ts';
+import type { Queryable } from '../../core/db/types.ts';
+import type { Keyring } from '../../core/crypto/envelope.ts';
+import { Secret } from '../../core/secret.ts';
+
+/** The runner's credential with each Secret revealed, to compare with what was stored. */
+async function loadCredentialForHost(db: Queryable, ring: Keyring, hostId: string) {
+  const c = await loadTyped(db, ring, hostId);
+  return (
+    c && Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]))
+  );
+}
 import { loginAs, seedUser, testApp, type TestApp } from '../helpers/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { run } from '../helpers/sshd-sys.ts';

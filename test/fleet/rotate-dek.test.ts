@@ -102,7 +102,7 @@ describe('openwatch rotate-dek', () => {
       for (const e of [r.secret_enc, r.sudo_password_enc])
         if (e) expect(envelopeKeyVersion(e)).toBe(after.current);
       const plain = await decryptCredential(after, r);
-      expect(plain.password).toBe(`password-${r.name.slice(5)}`);
+      expect(plain.password?.reveal()).toBe(`password-${r.name.slice(5)}`);
     }
     const mfa = await mfaSecret();
     expect(envelopeKeyVersion(mfa)).toBe(after.current);

@@ -229,7 +229,7 @@ describe('DR drill: populate → backup → destroy database and keys → restor
     const creds = await Promise.all(
       (await listCredentials(target.db)).map((c) => decryptCredential(ring, c)),
     );
-    expect(creds.map((c) => c.privateKey ?? c.password).sort()).toEqual(
+    expect(creds.map((c) => (c.privateKey ?? c.password)?.reveal()).sort()).toEqual(
       [lab.keys.clientKey, 'a-password-that-must-survive'].sort(),
     );
     const auditCheck = await runCli(['audit', 'verify'], {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../types.ts';
 import { GROUP_MEMBER } from './hosts.ts';
-import { AT_TIME, CURRENT, SCOPE, scopeParams, type Scope } from './posture.ts';
+import { AT_TIME, SCOPE, scopeParams, type Scope } from './posture.ts';
 
 /**
  * Rule exceptions (migrations/0007_exceptions.sql). The stored state is requested, approved, rejected
@@ -177,16 +177,35 @@ export async function activeExceptionsForHost(
 /**
  * Failing verdicts in scope covered by an exception in force — now, or (with `at`) at a past time,
  * judged by when each exception was approved, revoked and expires (group membership as it is now).
+ * Now, the count starts from the exceptions in force (few) and looks up each covered host × rule's
+ * state, rather than testing every failing state; expiry is judged when read, so nothing is stored.
  */
 export async function exceptedFailures(q: Queryable, scope: Scope, at?: Date): Promise<number> {
-  const { rows } = await q.query<{ n: number }>(
-    `select count(*)::int as n
-       from (${at ? AT_TIME : CURRENT}) x join hosts h on h.id = x.host_id
-      where x.status = 'fail' and ${SCOPE}
-        and exists (select 1 from rule_exceptions e
-                     where e.rule_id = x.rule_id and ${ACTIVE_AT(at ? '$4::timestamptz' : 'now()')}
-                       and ${APPLIES_TO('x.host_id')})`,
-    at ? [...scopeParams(scope), at] : scopeParams(scope),
-  );
+  const { rows } = at
+    ? await q.query<{ n: number }>(
+        `select count(*)::int as n
+           from (${AT_TIME}) x join hosts h on h.id = x.host_id
+          where x.status = 'fail' and ${SCOPE}
+            and exists (select 1 from rule_exceptions e
+                         where e.rule_id = x.rule_id and ${ACTIVE_AT('$4::timestamptz')}
+                           and ${APPLIES_TO('x.host_id')})`,
+        [...scopeParams(scope), at],
+      )
+    : await q.query<{ n: number }>(
+        `with covered as (
+           select e.host_id, e.rule_id from rule_exceptions e
+            where e.host_id is not null and ${ACTIVE_AT('now()')}
+           union
+           select h.id, e.rule_id from rule_exceptions e
+             join host_groups g on g.id = e.group_id
+             join hosts h on ${GROUP_MEMBER}
+            where ${ACTIVE_AT('now()')}
+         )
+         select count(*)::int as n
+           from covered c join host_rule_state x on x.host_id = c.host_id and x.rule_id = c.rule_id
+           join hosts h on h.id = x.host_id
+          where x.status = 'fail' and ${SCOPE}`,
+        scopeParams(scope),
+      );
   return rows[0]?.n ?? 0;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../types.ts';
+import { ALL_RULES } from './posture-summary.ts';
 
 export interface FleetSummary {
   hosts: number;
@@ -9,17 +10,14 @@ export interface FleetSummary {
   scans: { queued: number; running: number; failed_today: number; completed_today: number };
 }
 
-/** The dashboard's fleet counts in one statement. "Today" is since midnight UTC. */
+/** The dashboard's fleet counts in one statement (scores from host_posture). "Today" is since midnight UTC. */
 export async function fleetSummary(q: Queryable): Promise<FleetSummary> {
   const { rows } = await q.query<FleetSummary>(
     `with live as (select id, liveness from hosts where deleted_at is null),
           scored as (
             select l.id, l.liveness,
-                   (select case when count(*) filter (where s.status in ('pass', 'fail')) = 0 then null
-                           else count(*) filter (where s.status = 'pass')::float8
-                                / count(*) filter (where s.status in ('pass', 'fail')) end
-                      from host_rule_state s where s.host_id = l.id) as score
-              from live l),
+                   case when p.pass + p.fail > 0 then p.pass::float8 / (p.pass + p.fail) end as score
+              from live l left join host_posture p on p.host_id = l.id and p.framework = '${ALL_RULES}'),
           banded as (
             select liveness, case when score is null then 'unscanned' when score >= 0.9 then 'good'
                                   when score >= 0.7 then 'fair' else 'poor' end as band
