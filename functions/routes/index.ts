@@ -66,7 +66,6 @@ import {
   createHostRoute,
   deleteHostRoute,
   getHostRoute,
-  listHostsRoute,
   updateHostRoute,
 } from './hosts/crud.ts';
 import {
@@ -76,6 +75,7 @@ import {
   rejectHostKeyRoute,
 } from './hosts/host-keys.ts';
 import { importHostsRoute } from './hosts/import.ts';
+import { listHostsRoute } from './hosts/list.ts';
 import { openapi } from './openapi.ts';
 import { changesRoute, postureRoute, postureTrendRoute, topFailingRoute } from './posture.ts';
 import { hostResultsRoute } from './results.ts';
