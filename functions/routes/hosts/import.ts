@@ -238,10 +238,12 @@ async function checkRow(db: Queryable, r: RawRow): Promise<Checked> {
     value = { ...(value as Record<string, unknown>), credential_id: id };
   }
   const parsed = newHostSchema.safeParse(value);
+  const named = (value as { hostname?: unknown } | null)?.hostname;
   if (!parsed.success)
     return {
       row: r.row,
       status: 'error',
+      ...(typeof named === 'string' && named !== '' ? { hostname: named.slice(0, 253) } : {}),
       code: 'validation_error',
       message: 'invalid host',
       details: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),

@@ -70,7 +70,7 @@ export function HostFilters({ search }: { search: HostsSearch }) {
       {(Object.keys(CHOICES) as Array<keyof typeof CHOICES>).map((k) => (
         <label key={k}>
           <span>{LABEL[k]}</span>
-          <select value={draft[k] ?? ''} onChange={(e) => set(k, e.target.value)}>
+          <select aria-label={LABEL[k]} value={draft[k] ?? ''} onChange={(e) => set(k, e.target.value)}>
             <option value="">Any</option>
             {CHOICES[k].map(([v, text]) => (
               <option key={v} value={v}>
@@ -82,7 +82,7 @@ export function HostFilters({ search }: { search: HostsSearch }) {
       ))}
       <label>
         <span>Group</span>
-        <select value={draft.group ?? ''} onChange={(e) => set('group', e.target.value)}>
+        <select aria-label="Group" value={draft.group ?? ''} onChange={(e) => set('group', e.target.value)}>
           <option value="">Any</option>
           {groups.data?.items.map((g) => (
             <option key={g.id} value={g.id}>
