@@ -7,6 +7,8 @@ import { forEachHost, type HostOutcome } from './per-host.ts';
 interface Run {
   action: string;
   outcomes: HostOutcome[];
+  /** The names as they were when the action started: a host that failed may be gone from the list. */
+  names: Map<string, string>;
 }
 
 /**
@@ -33,10 +35,10 @@ export function BulkActions({
     enabled: manage,
   });
   const run = useMutation({
-    mutationFn: async ({ action, act }: { action: string; act: (id: string) => Promise<unknown> }) => ({
-      action,
-      outcomes: await forEachHost([...ids], act),
-    }),
+    mutationFn: async ({ action, act }: { action: string; act: (id: string) => Promise<unknown> }) => {
+      const known = new Map([...ids].map((id) => [id, names.get(id) ?? id]));
+      return { action, outcomes: await forEachHost([...ids], act), names: known };
+    },
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ['/api/v1/hosts'] });
       void qc.invalidateQueries({ queryKey: ['/api/v1/groups'] });
@@ -113,15 +115,15 @@ export function BulkActions({
         </button>
         {busy && <span role="status">Working on {ids.size} hosts…</span>}
       </div>
-      {run.data && <Outcomes run={run.data} names={names} />}
+      {run.data && <Outcomes run={run.data} />}
     </div>
   );
 }
 
-function Outcomes({ run, names }: { run: Run; names: Map<string, string> }) {
+function Outcomes({ run }: { run: Run }) {
   const failed = run.outcomes.filter((o) => !o.ok);
   const done = run.outcomes.length - failed.length;
-  const name = (id: string) => names.get(id) ?? id;
+  const name = (id: string) => run.names.get(id) ?? id;
   return (
     <div className="bulk-outcome" role="status" data-testid="bulk-outcome">
       <p>
