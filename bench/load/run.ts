@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- load [rate] [seconds]`: the API on the Node runtime under load. Seeds a fresh database
- * with 10,000 hosts and 1,000,000 rule states (100 rules per host from the bundled catalog), starts the
+ * `npm run bench -- load [rate] [seconds] [only]`: the API on the Node runtime under load. Seeds a fresh
+ * database with 10,000 hosts, each with a completed scan, and 1,000,000 rule states (100 rules per host
+ * from the bundled catalog); `only` keeps the endpoints whose path contains it (`hosts`). Starts the
  * real `openwatch serve --no-runner` (HTTPS, production mode) as a child process, and drives each endpoint
  * open-loop at `rate` requests/s (default 500) for `seconds` (default 20) after a 3 s warm-up, over 32
  * keep-alive connections. Prints p50/p90/p99/max latency, errors and the achieved rate per endpoint.
@@ -26,12 +27,15 @@ const SECONDS = Number(process.argv[3] ?? 20);
 const WARMUP_SECONDS = 3;
 const HOSTS = 10_000;
 const RULES_PER_HOST = 100;
+const ONLY = process.argv[4] ?? '';
 const ENDPOINTS = [
   '/api/v1/hosts?limit=50',
   '/api/v1/hosts?limit=50&q=host-99',
+  '/api/v1/hosts?limit=50&sort=score&order=asc',
+  '/api/v1/hosts?limit=50&sort=last_scan&order=desc&posture=poor',
   '/api/v1/posture',
   '/api/v1/posture/top-failing',
-];
+].filter((p) => p.includes(ONLY));
 
 const quiet = createLogger({ level: 'error', format: 'json', write: () => undefined });
 const bench = await benchDatabase();
@@ -53,6 +57,12 @@ async function seed(): Promise<void> {
             gen_random_uuid(), now(), now()
        from hosts h cross join (select rule_id from rule_catalog order by rule_id limit $1) r`,
     [RULES_PER_HOST],
+  );
+  // Completing a scan is what sets a host's score and last scan time (migration 0014's trigger).
+  await db.query(
+    `insert into scans (host_id, source, status, started_at, finished_at)
+     select id, 'schedule', 'completed', now() - interval '1 day', now() - random() * interval '30 days'
+       from hosts`,
   );
   await db.query('analyze');
 }
