@@ -62,12 +62,7 @@ import {
 } from './exceptions.ts';
 import { requestGroupScansRoute } from './group-scans.ts';
 import { health, live, ready } from './health.ts';
-import {
-  createHostRoute,
-  deleteHostRoute,
-  getHostRoute,
-  updateHostRoute,
-} from './hosts/crud.ts';
+import { createHostRoute, deleteHostRoute, getHostRoute, updateHostRoute } from './hosts/crud.ts';
 import {
   approveHostKeyRoute,
   listHostKeysRoute,

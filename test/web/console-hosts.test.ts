@@ -201,22 +201,15 @@ describe('console hosts page in Chromium: sort, filter, bulk actions, import', (
     await p.getByRole('button', { name: 'Preview CSV' }).click();
     await p.getByText('Preview: 2 valid, 1 with errors (nothing written yet)').waitFor();
     const rows = p.getByTestId('import-rows').locator('tbody tr');
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual([
-      'valid',
-      'error',
-      'valid',
-    ]);
+    const statuses = async () => Promise.all((await rows.all()).map((r) => r.getAttribute('data-status')));
+    expect(await statuses()).toEqual(['valid', 'error', 'valid']);
     expect(await rows.nth(1).textContent()).toContain('hostname');
     expect(await one<number>('select count(*)::int from hosts')).toEqual(before);
     await ops.shot('13-import-preview');
 
     await p.getByRole('button', { name: 'Import 2 valid rows' }).click();
     await p.getByText('Imported: 2 created, 1 not imported').waitFor();
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual([
-      'created',
-      'error',
-      'created',
-    ]);
+    expect(await statuses()).toEqual(['created', 'error', 'created']);
     expect(
       await one<string>(
         `select hostname || ' ' || environment from hosts where hostname like 'imp-%' order by 1`,
