@@ -48,13 +48,18 @@ create index hosts_list_liveness on hosts (array_position(array['online', 'degra
   'unknown']::text[], liveness), lower(hostname), id) where deleted_at is null;
 
 -- Substring search on name and address: trigram indexes where pg_trgm exists (PostgreSQL 15's contrib
--- and embedded-postgres both ship it; it is a trusted extension). Without it the same ILIKE runs as a
--- scan of the live hosts, which is still a few milliseconds at 10,000.
+-- and embedded-postgres both ship it; it is a trusted extension, so a database owner may create it). A
+-- server without it, or a role not allowed to create it, gets no trigram index and a notice: the same
+-- ILIKE then reads the live hosts, a few milliseconds at 10,000.
 do $$
 begin
   if exists (select 1 from pg_available_extensions where name = 'pg_trgm') then
     create extension if not exists pg_trgm;
     create index hosts_hostname_trgm on hosts using gin (hostname gin_trgm_ops) where deleted_at is null;
     create index hosts_address_trgm on hosts using gin (address gin_trgm_ops) where deleted_at is null;
+  else
+    raise notice 'pg_trgm is not available: host search runs without a trigram index';
   end if;
+exception when insufficient_privilege then
+  raise notice 'pg_trgm could not be created (%): host search runs without a trigram index', sqlerrm;
 end $$;

@@ -42,7 +42,7 @@ console.log(`initial JS: ${initial.length} files, ${initialKb.toFixed(1)} KB gzi
 
 const bench = await benchDatabase();
 const db = poolDb(bench.dsn, { max: 4, applicationName: 'openwatch-bench-web' });
-const server = await startNodeServe({ dsn: bench.dsn, env: { OPENWATCH_RUNNER_CONCURRENCY: '1' } });
+const server = await startNodeServe({ dsn: bench.dsn });
 const browser = await launchBrowser();
 try {
   await seedUser(db, 'bench', ['admin']);

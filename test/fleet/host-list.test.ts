@@ -34,6 +34,7 @@ const OSES = [
 ] as const;
 const LIVENESS = ['online', 'degraded', 'critical', 'down', 'unknown'] as const;
 const RANK = (l: string) => LIVENESS.indexOf(l as (typeof LIVENESS)[number]);
+const forged = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const seq = (h: { hostname: string }) => Number(h.hostname.slice('host-'.length));
 
 describe('host list: sort, filter, keyset paging (GET /api/v1/hosts)', () => {
@@ -241,6 +242,9 @@ describe('host list: sort, filter, keyset paging (GET /api/v1/hosts)', () => {
       `sort=name&cursor=${first.next_cursor}`,
       `sort=score&order=desc&cursor=${first.next_cursor}`,
       'cursor=not-a-cursor',
+      // Made by hand: a key that is not a number for the score sort is refused, never cast by PostgreSQL.
+      `sort=score&cursor=${forged(['score', 'asc', 'abc', 'h', '00000000-0000-4000-8000-000000000000'])}`,
+      `sort=last_scan&cursor=${forged(['last_scan', 'asc', 'yesterday', 'h', '00000000-0000-4000-8000-000000000000'])}`,
     ]) {
       const e = await json<Err>(await a.call('GET', `/api/v1/hosts?${qs}`, { token: viewer }), 400);
       expect(e.error.code, qs).toBe('invalid_cursor');

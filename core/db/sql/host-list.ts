@@ -27,6 +27,21 @@ const SORT_KEYS: Record<Exclude<HostSort, 'name'>, { expr: string; type: string 
   liveness: { expr: `array_position(${LIVENESS_ORDER}, h.liveness)`, type: 'int' },
 };
 
+/** The text each key type prints as, so a cursor's key is checked before PostgreSQL casts it. */
+const KEY_TEXT: Record<string, RegExp> = {
+  text: /^[\s\S]{0,300}$/,
+  float8: /^-?\d+(\.\d+)?(e[-+]?\d+)?$/,
+  int: /^\d{1,2}$/,
+  timestamptz: /^(-infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/,
+};
+
+/** Whether `key` can be a cursor key of `sort` (name: none; the others: their type's printed form). */
+export function isSortKey(sort: HostSort, key: string | null): boolean {
+  if (sort === 'name') return key === null;
+  const pattern = KEY_TEXT[SORT_KEYS[sort].type];
+  return key !== null && pattern !== undefined && pattern.test(key);
+}
+
 const BAND_WHERE: Record<PostureBand, string> = {
   good: 'h.score >= 0.9',
   fair: 'h.score >= 0.7 and h.score < 0.9',

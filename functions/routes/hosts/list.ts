@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   HOST_SORTS,
+  isSortKey,
   listHosts,
   POSTURE_BANDS,
   type HostListKey,
@@ -41,7 +42,7 @@ function parseCursor(
     parsed = undefined;
   }
   const c = cursorSchema.safeParse(parsed);
-  if (!c.success || c.data[0] !== sort || c.data[1] !== order)
+  if (!c.success || c.data[0] !== sort || c.data[1] !== order || !isSortKey(sort, c.data[2]))
     throw new ApiError(
       400,
       'invalid_cursor',
