@@ -171,6 +171,16 @@ describe('host list: sort, filter, keyset paging (GET /api/v1/hosts)', () => {
         expect(whole.map((h) => h.hostname)).toEqual(expected.map((h) => h.hostname));
       });
 
+  it('pages through OS names beyond Latin-1 (the cursor carries them escaped)', async () => {
+    await t.db.query(
+      `update hosts set os_name = 'Ubuntu™ 伝' where os_id = 'ubuntu' and os_version = '24.04'`,
+    );
+    const paged = await walk('sort=os&order=desc', 2);
+    const whole = (await get('sort=os&order=desc&limit=500')).items;
+    expect(paged.map((h) => h.id)).toEqual(whole.map((h) => h.id));
+    expect(whole[0]?.os.name).toBe('Ubuntu™ 伝');
+  });
+
   it('pages stay exact when sort keys differ only in microseconds', async () => {
     const paged = await walk('sort=last_scan&order=desc&posture=good', 1);
     const whole = (await get('sort=last_scan&order=desc&posture=good&limit=500')).items;

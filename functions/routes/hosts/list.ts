@@ -28,6 +28,10 @@ const cursorSchema = z.tuple([
   z.uuid(),
 ]);
 
+/** JSON with every non-ASCII character escaped: cursors are base64 of Latin-1 text, OS names are not. */
+const asciiJson = (v: unknown): string =>
+  JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 function parseCursor(
   cursor: string | undefined,
   sort: HostSort,
@@ -108,7 +112,7 @@ export const listHostsRoute = defineRoute({
       limit: query.limit + 1,
     });
     const cursorOf = (h: HostListRow) =>
-      encodeCursor(JSON.stringify([query.sort, query.order, h.sort_key, h.hostname.toLowerCase(), h.id]));
+      encodeCursor(asciiJson([query.sort, query.order, h.sort_key, h.hostname.toLowerCase(), h.id]));
     return jsonResponse(page(rows, query.limit, (h) => hostView(h), cursorOf));
   },
 });
