@@ -40,6 +40,9 @@ export const hostSchema = z.object({
   updated_at: z.string(),
   /** Read-only: `local` is this machine, registered by development mode; no request can set it. */
   transport: z.enum(['ssh', 'local']),
+  /** pass ÷ (pass + fail) of the current verdicts, 0–1 to 4 decimals; null before a completed scan. */
+  score: z.number().nullable(),
+  last_scan_at: z.string().nullable(),
 });
 export type HostView = z.infer<typeof hostSchema>;
 
@@ -73,6 +76,8 @@ export function hostView(h: HostRow, groups?: HostGroupRef[]): HostView {
     created_at: h.created_at.toISOString(),
     updated_at: h.updated_at.toISOString(),
     transport: h.transport,
+    score: h.score === null ? null : Math.round(h.score * 10_000) / 10_000,
+    last_scan_at: h.last_scan_at?.toISOString() ?? null,
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { audit, type AuditEvent } from '../../core/audit/append.ts';
 import { groupById } from '../../core/db/sql/groups.ts';
-import { listHosts, type HostRow } from '../../core/db/sql/hosts.ts';
+import { listHosts } from '../../core/db/sql/host-list.ts';
+import type { HostRow } from '../../core/db/sql/hosts.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
@@ -26,7 +27,7 @@ async function members(q: Queryable, groupId: string): Promise<HostRow[]> {
     const page = await listHosts(q, {
       groupId,
       limit: PAGE,
-      ...(last ? { after: { name: last.hostname.toLowerCase(), id: last.id } } : {}),
+      ...(last ? { after: { key: null, name: last.hostname.toLowerCase(), id: last.id } } : {}),
     });
     out.push(...page);
     if (page.length < PAGE) return out;

@@ -63,13 +63,7 @@ import {
 import { requestGroupScansRoute } from './group-scans.ts';
 import { getJobRoute, listJobsRoute } from './jobs.ts';
 import { health, live, ready } from './health.ts';
-import {
-  createHostRoute,
-  deleteHostRoute,
-  getHostRoute,
-  listHostsRoute,
-  updateHostRoute,
-} from './hosts/crud.ts';
+import { createHostRoute, deleteHostRoute, getHostRoute, updateHostRoute } from './hosts/crud.ts';
 import {
   approveHostKeyRoute,
   listHostKeysRoute,
@@ -77,6 +71,7 @@ import {
   rejectHostKeyRoute,
 } from './hosts/host-keys.ts';
 import { importHostsRoute } from './hosts/import.ts';
+import { listHostsRoute } from './hosts/list.ts';
 import { openapi } from './openapi.ts';
 import { changesRoute, postureRoute, postureTrendRoute, topFailingRoute } from './posture.ts';
 import { hostResultsRoute } from './results.ts';

@@ -28,6 +28,9 @@ export interface HostRow {
   updated_at: Date;
   /** `local`: this machine, scanned without SSH; set only by the server (migration 0009). */
   transport: 'ssh' | 'local';
+  /** pass ÷ (pass + fail) of the current verdicts, null before a completed scan (migration 0014). */
+  score: number | null;
+  last_scan_at: Date | null;
 }
 
 export interface HostInput {
@@ -50,12 +53,12 @@ export interface HostInput {
 export const GROUP_MEMBER = `((g.auto_os_family is not null and g.auto_os_family = h.os_family)
   or exists (select 1 from host_group_members m where m.group_id = g.id and m.host_id = h.id))`;
 
-const COLUMNS = `h.id, h.hostname, h.environment, h.address, h.port, h.tags, h.description, h.credential_id,
+export const HOST_COLUMNS = `h.id, h.hostname, h.environment, h.address, h.port, h.tags, h.description, h.credential_id,
   h.use_sudo, h.host_key_policy, h.maintenance,
   (h.maintenance or exists (select 1 from host_groups g where g.maintenance and ${GROUP_MEMBER})) as in_maintenance,
   h.os_family, h.os_id, h.os_version, h.os_name, h.kernel, h.uptime_seconds::text as uptime_seconds,
   h.package_count, h.discovered_at, h.liveness, h.liveness_checked_at, h.created_at, h.updated_at,
-  h.transport`;
+  h.transport, h.score, h.last_scan_at`;
 
 export async function insertHost(q: Queryable, h: HostInput): Promise<HostRow> {
   const { rows } = await q.query<{ id: string }>(
@@ -84,56 +87,15 @@ export async function insertHost(q: Queryable, h: HostInput): Promise<HostRow> {
 /** A live (not deleted) host. */
 export async function hostById(q: Queryable, id: string): Promise<HostRow | undefined> {
   const { rows } = await q.query<HostRow>(
-    `select ${COLUMNS} from hosts h where h.id = $1 and h.deleted_at is null`,
+    `select ${HOST_COLUMNS} from hosts h where h.id = $1 and h.deleted_at is null`,
     [id],
   );
   return rows[0];
 }
 
-export interface HostFilter {
-  environment?: string | undefined;
-  tag?: string | undefined;
-  groupId?: string | undefined;
-  /** Substring of hostname or address, case-insensitive. */
-  q?: string | undefined;
-  /** Effective maintenance (own flag or a group's). */
-  maintenance?: boolean | undefined;
-  /** Keyset: after this (lower(hostname), id). */
-  after?: { name: string; id: string } | undefined;
-  limit: number;
-}
-
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
 export function likeLiteral(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export async function listHosts(q: Queryable, f: HostFilter): Promise<HostRow[]> {
-  const { rows } = await q.query<HostRow>(
-    `select * from (
-       select ${COLUMNS} from hosts h
-       where h.deleted_at is null
-         and ($1::text is null or h.environment = $1)
-         and ($2::text is null or h.tags @> array[$2::text])
-         and ($3::uuid is null or exists (select 1 from host_groups g where g.id = $3 and ${GROUP_MEMBER}))
-         and ($4::text is null or h.hostname ilike $4 or h.address ilike $4)
-         and ($5::text is null or (lower(h.hostname), h.id) > ($5::text, $6::uuid))
-     ) x
-     where ($7::boolean is null or x.in_maintenance = $7)
-     order by lower(x.hostname), x.id
-     limit $8`,
-    [
-      f.environment ?? null,
-      f.tag ?? null,
-      f.groupId ?? null,
-      f.q === undefined ? null : `%${likeLiteral(f.q)}%`,
-      f.after?.name ?? null,
-      f.after?.id ?? null,
-      f.maintenance ?? null,
-      f.limit,
-    ],
-  );
-  return rows;
 }
 
 export type HostPatch = Partial<HostInput>;
@@ -206,4 +168,19 @@ export async function liveHostIds(q: Queryable, ids: readonly string[]): Promise
     [ids],
   );
   return rows.map((r) => r.id);
+}
+
+/** Which of these (hostname, environment) pairs a live host already has, as `lower(hostname) environment`. */
+export async function takenHostNames(
+  q: Queryable,
+  pairs: ReadonlyArray<{ hostname: string; environment: string }>,
+): Promise<Set<string>> {
+  const { rows } = await q.query<{ k: string }>(
+    `select lower(h.hostname) || ' ' || h.environment as k
+       from hosts h join unnest($1::text[], $2::text[]) as p(name, env)
+         on lower(h.hostname) = lower(p.name) and h.environment = p.env
+      where h.deleted_at is null`,
+    [pairs.map((p) => p.hostname), pairs.map((p) => p.environment)],
+  );
+  return new Set(rows.map((r) => r.k));
 }

@@ -1,77 +1,13 @@
-import { z } from 'zod';
 import { appendAuditEvents } from '../../../core/audit/append.ts';
-import { groupsOfHost, hostById, listHosts, softDeleteHost, updateHost } from '../../../core/db/sql/hosts.ts';
-import { environmentSchema, tagSchema } from '../../../core/fleet/validate.ts';
+import { groupsOfHost, hostById, softDeleteHost, updateHost } from '../../../core/db/sql/hosts.ts';
 import { actorOf, principalOf } from '../../auth/principal.ts';
 import { createHost, hostWriteError } from '../../fleet/host-store.ts';
 import { hostPatchSchema, hostSchema, hostView, newHostSchema } from '../../fleet/host-views.ts';
 import { ApiError, jsonResponse } from '../../http/errors.ts';
 import { defineRoute } from '../../http/route.ts';
-import { decodeCursor, encodeCursor, idParams } from '../../identity/views.ts';
-import { page, pageLimit, pageSchema } from '../../http/page.ts';
-
-const cursorKey = z.tuple([z.string(), z.uuid()]);
-
-function parseCursor(cursor: string | undefined): { name: string; id: string } | undefined {
-  const raw = decodeCursor(cursor);
-  if (raw === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  const key = cursorKey.safeParse(parsed);
-  if (!key.success) throw new ApiError(400, 'invalid_cursor', 'the cursor is not one this API issued');
-  return { name: key.data[0], id: key.data[1] };
-}
+import { idParams } from '../../identity/views.ts';
 
 const notFound = (): ApiError => new ApiError(404, 'not_found', 'no such host');
-
-export const listHostsRoute = defineRoute({
-  method: 'GET',
-  path: '/api/v1/hosts',
-  permission: 'hosts:read',
-  summary:
-    'List hosts by hostname (filters: environment, tag, group, q on hostname/address, maintenance; cursor)',
-  tags: ['hosts'],
-  query: z
-    .object({
-      environment: environmentSchema.optional(),
-      tag: tagSchema.optional(),
-      group: z.uuid().optional(),
-      q: z.string().trim().min(1).max(200).optional(),
-      maintenance: z.enum(['true', 'false']).optional(),
-      cursor: z.string().max(400).optional(),
-      limit: pageLimit(),
-    })
-    .strict(),
-  responses: {
-    200: {
-      description: 'A page of hosts',
-      schema: pageSchema(hostSchema),
-    },
-  },
-  handler: async ({ db, query }) => {
-    const rows = await listHosts(db, {
-      environment: query.environment,
-      tag: query.tag,
-      groupId: query.group,
-      q: query.q,
-      maintenance: query.maintenance === undefined ? undefined : query.maintenance === 'true',
-      after: parseCursor(query.cursor),
-      limit: query.limit + 1,
-    });
-    return jsonResponse(
-      page(
-        rows,
-        query.limit,
-        (h) => hostView(h),
-        (h) => encodeCursor(JSON.stringify([h.hostname.toLowerCase(), h.id])),
-      ),
-    );
-  },
-});
 
 export const createHostRoute = defineRoute({
   method: 'POST',

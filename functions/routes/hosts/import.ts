@@ -4,8 +4,9 @@ import { credentialById, credentialByName } from '../../../core/db/sql/credentia
 import type { Queryable } from '../../../core/db/types.ts';
 import { actorOf, principalOf } from '../../auth/principal.ts';
 import { parseCsv } from '../../fleet/csv.ts';
-import { createHost } from '../../fleet/host-store.ts';
-import { newHostSchema } from '../../fleet/host-views.ts';
+import { takenHostNames } from '../../../core/db/sql/hosts.ts';
+import { createHost, hostExists } from '../../fleet/host-store.ts';
+import { newHostSchema, type NewHost } from '../../fleet/host-views.ts';
 import { ApiError, jsonResponse } from '../../http/errors.ts';
 import { assertCleanInput } from '../../http/hygiene.ts';
 import { defineRoute } from '../../http/route.ts';
@@ -26,7 +27,8 @@ const UUID = z.uuid();
 
 const rowResultSchema = z.object({
   row: z.number().int(),
-  status: z.enum(['created', 'error']),
+  /** `valid` only in a dry run: the row would be created. */
+  status: z.enum(['created', 'valid', 'error']),
   id: z.string().optional(),
   hostname: z.string().optional(),
   code: z.string().optional(),
@@ -118,12 +120,20 @@ export const importHostsRoute = defineRoute({
   permission: 'hosts:manage',
   summary:
     'Bulk import: JSON {hosts:[…]} (each as POST /hosts) or text/csv with the header ' +
-    `${CSV_COLUMNS.join(',')} (tags separated by ; credential by name or id). Each row stands alone.`,
+    `${CSV_COLUMNS.join(',')} (tags separated by ; credential by name or id). Each row stands alone. ` +
+    'dry_run=true validates every row the same way (taken names included) and writes nothing.',
   tags: ['hosts'],
+  query: z.object({ dry_run: z.enum(['true', 'false']).default('false') }).strict(),
   responses: {
     200: {
-      description: 'One result per row',
-      schema: z.object({ created: z.number(), failed: z.number(), results: z.array(rowResultSchema) }),
+      description: 'One result per row (status valid instead of created in a dry run)',
+      schema: z.object({
+        dry_run: z.boolean(),
+        created: z.number(),
+        valid: z.number(),
+        failed: z.number(),
+        results: z.array(rowResultSchema),
+      }),
     },
     400: { description: 'Not a JSON {hosts} object or a CSV with a known header' },
     413: { description: `More than ${IMPORT_MAX_BYTES} bytes or ${IMPORT_MAX_ROWS} rows` },
@@ -131,6 +141,7 @@ export const importHostsRoute = defineRoute({
   },
   handler: async (ctx) => {
     const p = principalOf(ctx);
+    const dryRun = ctx.query.dry_run === 'true';
     const { csv, text } = await readBody(ctx.request);
     const rows = csv ? csvRows(text) : jsonRows(text);
     // This route reads its own body (CSV or JSON), so it applies the boundary's text check itself.
@@ -140,24 +151,80 @@ export const importHostsRoute = defineRoute({
     );
     if (rows.length > IMPORT_MAX_ROWS)
       throw new ApiError(413, 'too_many_rows', `at most ${IMPORT_MAX_ROWS} rows per import`);
-    const results: RowResult[] = [];
-    for (const r of rows) results.push(await importRow(ctx.db, r, { actor: actorOf(p), ip: ctx.clientIp }));
-    const created = results.filter((r) => r.status === 'created').length;
-    await audit(ctx.db, {
-      code: 'host.imported',
-      actor: actorOf(p),
-      ip: ctx.clientIp,
-      details: { format: csv ? 'csv' : 'json', rows: rows.length, created, failed: rows.length - created },
-    });
-    return jsonResponse({ created, failed: rows.length - created, results });
+    const checked: Checked[] = [];
+    for (const r of rows) checked.push(await checkRow(ctx.db, r));
+    const results = dryRun
+      ? await previewRows(ctx.db, checked)
+      : await createRows(ctx.db, checked, { actor: actorOf(p), ip: ctx.clientIp });
+    const count = (s: RowResult['status']) => results.filter((r) => r.status === s).length;
+    const summary = { created: count('created'), valid: count('valid'), failed: count('error') };
+    if (!dryRun)
+      await audit(ctx.db, {
+        code: 'host.imported',
+        actor: actorOf(p),
+        ip: ctx.clientIp,
+        details: { format: csv ? 'csv' : 'json', rows: rows.length, ...summary },
+      });
+    return jsonResponse({ dry_run: dryRun, ...summary, results });
   },
 });
 
-async function importRow(
+/** A row that passed its own checks (the host it would create), or its error. */
+type Checked = { row: number; host: NewHost } | RowResult;
+const isResult = (c: Checked): c is RowResult => 'status' in c;
+const nameKey = (h: NewHost) => `${h.hostname.toLowerCase()} ${h.environment}`;
+
+/** The same checks as an import, writing nothing: a name taken by a live host or an earlier row fails. */
+async function previewRows(db: Queryable, checked: Checked[]): Promise<RowResult[]> {
+  const taken = await takenHostNames(
+    db,
+    checked.flatMap((c) => (isResult(c) ? [] : [c.host])),
+  );
+  const firstRow = new Map<string, number>();
+  return checked.map((c) => {
+    if (isResult(c)) return c;
+    const key = nameKey(c.host);
+    const earlier = firstRow.get(key);
+    if (taken.has(key) || earlier !== undefined) {
+      const e = hostExists();
+      const why = earlier === undefined ? e.message : `${e.message} (as row ${earlier})`;
+      return { row: c.row, status: 'error', hostname: c.host.hostname, code: e.code, message: why };
+    }
+    firstRow.set(key, c.row);
+    return { row: c.row, status: 'valid', hostname: c.host.hostname };
+  });
+}
+
+async function createRows(
   db: Parameters<typeof createHost>[0],
-  r: RawRow,
+  checked: Checked[],
   who: { actor: ReturnType<typeof actorOf>; ip: string },
-): Promise<RowResult> {
+): Promise<RowResult[]> {
+  const out: RowResult[] = [];
+  for (const c of checked) {
+    if (isResult(c)) {
+      out.push(c);
+      continue;
+    }
+    try {
+      const host = await createHost(db, c.host, { ...who, source: 'import' });
+      out.push({ row: c.row, status: 'created', id: host.id, hostname: host.hostname });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      out.push({
+        row: c.row,
+        status: 'error',
+        hostname: c.host.hostname,
+        code: err.code,
+        message: err.message,
+      });
+    }
+  }
+  return out;
+}
+
+/** A row as a valid new host, or its error (unknown credential, field problems). */
+async function checkRow(db: Queryable, r: RawRow): Promise<Checked> {
   let value = r.value;
   if (r.credential !== undefined) {
     const id = await resolveCredential(db, r.credential);
@@ -171,19 +238,15 @@ async function importRow(
     value = { ...(value as Record<string, unknown>), credential_id: id };
   }
   const parsed = newHostSchema.safeParse(value);
+  const named = (value as { hostname?: unknown } | null)?.hostname;
   if (!parsed.success)
     return {
       row: r.row,
       status: 'error',
+      ...(typeof named === 'string' && named !== '' ? { hostname: named.slice(0, 253) } : {}),
       code: 'validation_error',
       message: 'invalid host',
       details: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
     };
-  try {
-    const host = await createHost(db, parsed.data, { ...who, source: 'import' });
-    return { row: r.row, status: 'created', id: host.id, hostname: host.hostname };
-  } catch (err) {
-    if (err instanceof ApiError) return { row: r.row, status: 'error', code: err.code, message: err.message };
-    throw err;
-  }
+  return { row: r.row, host: parsed.data };
 }

@@ -631,7 +631,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List hosts by hostname (filters: environment, tag, group, q on hostname/address, maintenance; cursor) */
+        /** List hosts, sorted (sort: name, address, os, score, last_scan, liveness; order: asc, desc; ties by name) and filtered (environment, tag, group, q on hostname/address, maintenance, os, os_version prefix, posture band, liveness), with a cursor */
         get: operations["getApiV1Hosts"];
         put?: never;
         /** Register a host */
@@ -651,7 +651,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bulk import: JSON {hosts:[…]} (each as POST /hosts) or text/csv with the header hostname,address,port,environment,tags,description,credential (tags separated by ; credential by name or id). Each row stands alone. */
+        /** Bulk import: JSON {hosts:[…]} (each as POST /hosts) or text/csv with the header hostname,address,port,environment,tags,description,credential (tags separated by ; credential by name or id). Each row stands alone. dry_run=true validates every row the same way (taken names included) and writes nothing. */
         post: operations["postApiV1HostsImport"];
         delete?: never;
         options?: never;
@@ -3910,6 +3910,12 @@ export interface operations {
                 group?: string;
                 q?: string;
                 maintenance?: "true" | "false";
+                os?: string;
+                os_version?: string;
+                posture?: "good" | "fair" | "poor" | "unscanned";
+                liveness?: "unknown" | "online" | "degraded" | "critical" | "down";
+                sort?: "name" | "address" | "os" | "score" | "last_scan" | "liveness";
+                order?: "asc" | "desc";
                 cursor?: string;
                 limit?: number;
             };
@@ -3962,10 +3968,19 @@ export interface operations {
                             updated_at: string;
                             /** @enum {string} */
                             transport: "ssh" | "local";
+                            score: number | null;
+                            last_scan_at: string | null;
                         }[];
                         next_cursor: string | null;
                     };
                 };
+            };
+            /** @description validation_error (an unknown sort or filter value names the valid ones), invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {
@@ -4054,6 +4069,8 @@ export interface operations {
                         updated_at: string;
                         /** @enum {string} */
                         transport: "ssh" | "local";
+                        score: number | null;
+                        last_scan_at: string | null;
                     };
                 };
             };
@@ -4084,26 +4101,30 @@ export interface operations {
     };
     postApiV1HostsImport: {
         parameters: {
-            query?: never;
+            query?: {
+                dry_run?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One result per row */
+            /** @description One result per row (status valid instead of created in a dry run) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        dry_run: boolean;
                         created: number;
+                        valid: number;
                         failed: number;
                         results: {
                             row: number;
                             /** @enum {string} */
-                            status: "created" | "error";
+                            status: "created" | "valid" | "error";
                             id?: string;
                             hostname?: string;
                             code?: string;
@@ -4201,6 +4222,8 @@ export interface operations {
                         updated_at: string;
                         /** @enum {string} */
                         transport: "ssh" | "local";
+                        score: number | null;
+                        last_scan_at: string | null;
                     };
                 };
             };
@@ -4327,6 +4350,8 @@ export interface operations {
                         updated_at: string;
                         /** @enum {string} */
                         transport: "ssh" | "local";
+                        score: number | null;
+                        last_scan_at: string | null;
                     };
                 };
             };

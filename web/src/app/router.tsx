@@ -77,6 +77,7 @@ const hosts = createRoute({
   component: lazyRouteComponent(() => import('../pages/hosts/Hosts.tsx'), 'Hosts'),
 });
 const addHost = page('/hosts/new', () => import('../pages/hosts/AddHost.tsx'), 'AddHost');
+const importHosts = page('/hosts/import', () => import('../pages/import/ImportHosts.tsx'), 'ImportHosts');
 const host = createRoute({
   getParentRoute: () => app,
   path: '/hosts/$hostId',
@@ -108,6 +109,7 @@ const tree = root.addChildren([
     dashboard,
     hosts,
     addHost,
+    importHosts,
     host,
     scans,
     scan,

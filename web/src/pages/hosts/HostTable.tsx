@@ -3,9 +3,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { paths } from '../../api/client.ts';
 import { StatusBadge } from '../../components/Badges.tsx';
-import { ago, formatTime } from '../../components/format.ts';
+import { ago, band, formatTime, pct } from '../../components/format.ts';
+import type { HostsSearch } from './search.ts';
+import { SortHeader } from './SortHeader.tsx';
 
-type Host = paths['/api/v1/hosts']['get']['responses'][200]['content']['application/json']['items'][number];
+export type Host =
+  paths['/api/v1/hosts']['get']['responses'][200]['content']['application/json']['items'][number];
 
 const ROW = 44;
 
@@ -17,10 +20,20 @@ interface Props {
   hasMore: boolean;
   loadMore: () => void;
   loadingMore: boolean;
+  search: HostsSearch;
 }
 
 /** A virtualised table: only the rows in view are in the DOM, so thousands of hosts scroll smoothly. */
-export function HostTable({ rows, selectable, selected, onSelect, hasMore, loadMore, loadingMore }: Props) {
+export function HostTable({
+  rows,
+  selectable,
+  selected,
+  onSelect,
+  hasMore,
+  loadMore,
+  loadingMore,
+  search,
+}: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
     count: rows.length,
@@ -54,13 +67,14 @@ export function HostTable({ rows, selectable, selected, onSelect, hasMore, loadM
                   />
                 </th>
               )}
-              <th scope="col">Host</th>
-              <th scope="col">Address</th>
-              <th scope="col">OS</th>
+              <SortHeader sort="name" label="Host" search={search} />
+              <SortHeader sort="address" label="Address" search={search} />
+              <SortHeader sort="os" label="OS" search={search} />
               <th scope="col">Environment</th>
               <th scope="col">Tags</th>
-              <th scope="col">Liveness</th>
-              <th scope="col">Checked</th>
+              <SortHeader sort="score" label="Score" search={search} num />
+              <SortHeader sort="last_scan" label="Last scan" search={search} />
+              <SortHeader sort="liveness" label="Liveness" search={search} />
             </tr>
           </thead>
           <tbody>
@@ -99,10 +113,11 @@ export function HostTable({ rows, selectable, selected, onSelect, hasMore, loadM
                       </span>
                     ))}
                   </td>
-                  <td>
+                  <td className={`num score band-${band(h.score)}`}>{pct(h.score)}</td>
+                  <td title={formatTime(h.last_scan_at)}>{ago(h.last_scan_at)}</td>
+                  <td title={`checked ${formatTime(h.liveness_checked_at)}`}>
                     <StatusBadge status={h.liveness} />
                   </td>
-                  <td title={formatTime(h.liveness_checked_at)}>{ago(h.liveness_checked_at)}</td>
                 </tr>
               );
             })}

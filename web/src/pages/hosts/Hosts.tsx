@@ -1,13 +1,13 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { call, client } from '../../api/client.ts';
 import { useSession } from '../../app/session.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { HostFilters } from './HostFilters.tsx';
 import { HostTable } from './HostTable.tsx';
-import { ScanSelected } from './ScanSelected.tsx';
+import { BulkActions } from './BulkActions.tsx';
 
 const route = getRouteApi('/app/hosts');
 const PAGE = 200;
@@ -28,6 +28,11 @@ export function Hosts() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     placeholderData: (prev) => prev,
   });
+  const selectable = can('scans:run') || can('hosts:manage');
+  const names = useMemo(
+    () => new Map(hosts.data?.pages.flatMap((p) => p.items.map((h) => [h.id, h.hostname] as const))),
+    [hosts.data],
+  );
   return (
     <>
       <PageHeader
@@ -35,22 +40,27 @@ export function Hosts() {
         sub="Every Linux host OpenWatch scans over SSH."
         actions={
           can('hosts:manage') && (
-            <Link to="/hosts/new" className="button primary">
-              Add host
-            </Link>
+            <>
+              <Link to="/hosts/import" className="button">
+                Import hosts
+              </Link>
+              <Link to="/hosts/new" className="button primary">
+                Add host
+              </Link>
+            </>
           )
         }
       />
       <HostFilters search={search} />
-      {can('scans:run') && selected.size > 0 && (
-        <ScanSelected ids={selected} onDone={() => setSelected(new Set())} />
+      {selectable && selected.size > 0 && (
+        <BulkActions ids={selected} names={names} onClear={() => setSelected(new Set())} />
       )}
       <FetchState
         query={hosts}
         rows={8}
         isEmpty={(d) => d.pages[0]?.items.length === 0}
         empty={
-          Object.keys(search).length > 0 ? (
+          Object.keys(search).some((k) => k !== 'sort' && k !== 'order') ? (
             <p>No host matches these filters.</p>
           ) : (
             <>
@@ -63,7 +73,8 @@ export function Hosts() {
         {(d) => (
           <HostTable
             rows={d.pages.flatMap((p) => p.items)}
-            selectable={can('scans:run')}
+            search={search}
+            selectable={selectable}
             selected={selected}
             onSelect={setSelected}
             hasMore={hosts.hasNextPage}
