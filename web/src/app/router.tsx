@@ -92,6 +92,7 @@ const rules = createRoute({
   component: lazyRouteComponent(() => import('../pages/rules/Rules.tsx'), 'Rules'),
 });
 const exceptions = page('/exceptions', () => import('../pages/exceptions/Exceptions.tsx'), 'Exceptions');
+const alerts = page('/alerts', () => import('../pages/alerts/Alerts.tsx'), 'Alerts');
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
@@ -109,6 +110,7 @@ const tree = root.addChildren([
     scan,
     rules,
     exceptions,
+    alerts,
     users,
     credentials,
     audit,
