@@ -179,8 +179,9 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     const alerts = await api<{
       items: Array<{ state: string; rule_id: string | null; state_changed_by: string | null }>;
     }>('GET', '/api/v1/alerts?state=acknowledged');
+    const me = await api<{ id: string }>('GET', '/api/v1/auth/me');
     expect(alerts.items.map((a) => [a.rule_id, a.state_changed_by])).toEqual([
-      ['sshd_disable_root_login', 'alice'],
+      ['sshd_disable_root_login', me.id],
     ]);
     // Only active alerts count as unread: the drift alert is left.
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications: 1 unread');

@@ -108,9 +108,6 @@ export function Alerts() {
                       {a.state === 'silenced' && (
                         <span className="muted small block">until {formatTime(a.silenced_until)}</span>
                       )}
-                      {a.state_changed_by && (
-                        <span className="muted small block">by {a.state_changed_by}</span>
-                      )}
                     </td>
                     <td>{formatTime(a.first_seen_at)}</td>
                     <td>{formatTime(a.resolved_at)}</td>
