@@ -4,6 +4,8 @@ import { audit } from '../../core/audit/append.ts';
 import { cancelJob } from '../../core/db/sql/jobs.ts';
 import { hostById } from '../../core/db/sql/hosts.ts';
 import * as scans from '../../core/db/sql/scans.ts';
+import { emitEvents } from '../../core/events/emit.ts';
+import { links } from '../../core/events/kinds.ts';
 import { requestScan, ScanConflictError } from '../../core/scans/request.ts';
 import { resolveRuleSelection, RuleSelectionError } from '../../core/scans/selection.ts';
 import type { Queryable } from '../../core/db/types.ts';
@@ -214,6 +216,14 @@ export const cancelScanRoute = defineRoute({
         throw new ApiError(409, 'scan_finished', `the scan is already ${scan.status}`);
       }
       if (scan.job_id) await cancelJob(tx, scan.job_id);
+      await emitEvents(tx, [
+        {
+          kind: 'scan.cancelled',
+          hostId: scan.host_id,
+          link: links.scan(scan.id),
+          data: { scan_id: scan.id, by: p.username },
+        },
+      ]);
       return scans.getScan(tx, scan.id);
     });
     await audit(ctx.db, {

@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeServe, type ApiTarget } from '../helpers/api-servers.ts';
@@ -34,6 +35,10 @@ describe('web console live: events stream, notification bell, sessions, audit ch
   let alice: ConsolePage;
   let token = '';
   let hostId = '';
+  let credentialId = '';
+  /** Accepts TCP and never speaks SSH: a scan of a host here stays running until cancelled. */
+  let stall: Server | undefined;
+  const stalled: Socket[] = [];
 
   /** Another client: the API with a bearer token of its own session. */
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -93,6 +98,7 @@ describe('web console live: events stream, notification bell, sessions, audit ch
       auth_method: 'key',
       private_key: lab.keys.clientKey,
     });
+    credentialId = cred.id;
     hostId = (
       await api<{ id: string }>('POST', '/api/v1/hosts', {
         hostname: 'live-1',
@@ -112,13 +118,15 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     await signIn(alice.page, 'alice', STRONG);
   }, 180_000);
   afterAll(async () => {
+    for (const sock of stalled) sock.destroy();
+    stall?.close();
     await browser?.close();
     await server?.stop();
     await lab?.cleanup();
     await t?.drop();
   }, 240_000);
 
-  it('a scan started by another client appears and completes on the open scans page, without reload or polling', async () => {
+  it('scans started and cancelled by another client appear, complete and end on the open scans page, without reload or polling', async () => {
     const p = alice.page;
     await p.goto('/scans');
     await p.getByRole('heading', { name: 'Scans' }).waitFor();
@@ -136,12 +144,43 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     await scanDone(scanId);
     await row.getByText('Completed').waitFor({ timeout: 15_000 });
     await alice.shot('02-scans-live-completed');
+
+    // A scan of a host that never answers SSH, cancelled by the other client while it waits: the page
+    // shows the scan appear and end as cancelled.
+    const server0 = createServer((sock) => stalled.push(sock));
+    stall = server0;
+    await new Promise<void>((resolve) => server0.listen(0, '127.0.0.1', resolve));
+    const port = (server0.address() as { port: number }).port;
+    const stuck = await api<{ id: string }>('POST', '/api/v1/hosts', {
+      hostname: 'stall-1',
+      address: '127.0.0.1',
+      port,
+      credential_id: credentialId,
+      host_key_policy: 'tofu',
+    });
+    const cancelled = (
+      await api<{ id: string }>('POST', `/api/v1/hosts/${stuck.id}/scans`, { rule_ids: RULES })
+    ).id;
+    await p.locator(`tr[data-scan="${cancelled}"]`).waitFor({ timeout: 15_000 });
+    await alice.shot('03-scans-live-stalled');
+    await api('POST', `/api/v1/scans/${cancelled}/cancel`);
+    await p.locator(`tr[data-scan="${cancelled}"]`).getByText('Cancelled').waitFor({ timeout: 15_000 });
+    await api('DELETE', `/api/v1/hosts/${stuck.id}`);
     expect(navigations).toBe(0);
 
     // No scan changes now: the page does not ask for scans again (no refetchInterval), the stream stays open.
+    const { rows: head } = await t.db.query<{ id: string }>(
+      'select coalesce(max(id), 0)::text as id from events',
+    );
     const gets = recordApiGets(alice);
     await p.waitForTimeout(QUIET_MS);
     gets.stop();
+    const { rows: during } = await t.db.query<{ kind: string }>(
+      'select kind from events where id > $1 order by id',
+      [head[0]?.id],
+    );
+    // Only an event may make the page ask again: none about scans came, so it asked for no scans.
+    expect(during.filter((e) => e.kind.startsWith('scan.'))).toEqual([]);
     expect(gets.seen.filter((u) => u.startsWith('/api/v1/scans'))).toEqual([]);
     expect(await p.getByTestId('live-status').getAttribute('data-state')).toBe('live');
   });
@@ -165,14 +204,14 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     await expect.poll(() => items.count()).toBe(2);
     const regression = items.filter({ hasText: 'High rule regressed — live-1 — sshd_disable_root_login' });
     expect(await regression.count()).toBe(1);
-    await alice.shot('03-bell-open');
+    await alice.shot('04-bell-open');
     await p.getByRole('link', { name: 'All alerts' }).click();
     await p.getByRole('heading', { name: 'Alerts' }).waitFor();
     const rows = p.getByTestId('alerts-table').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
     const row = rows.filter({ hasText: 'sshd_disable_root_login' });
     expect(await row.textContent()).toContain('live-1');
-    await alice.shot('04-alerts-page');
+    await alice.shot('05-alerts-page');
 
     await row.getByRole('button', { name: 'Acknowledge' }).click();
     await row.getByText('acknowledged', { exact: true }).waitFor();
@@ -212,7 +251,7 @@ describe('web console live: events stream, notification bell, sessions, audit ch
       const rows = p.getByTestId('sessions').locator('tbody tr');
       await p.locator(`tr[data-session="${second}"]`).waitFor();
       expect(await p.locator(`tr[data-session="${first}"]`).getByText('This session').count()).toBe(1);
-      await alice.shot('05-profile-sessions');
+      await alice.shot('06-profile-sessions');
       const before = await rows.count();
       await p.locator(`tr[data-session="${second}"]`).getByRole('button', { name: 'Revoke' }).click();
       await expect.poll(() => rows.count()).toBe(before - 1);
@@ -235,7 +274,7 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     const banner = p.getByTestId('audit-chain');
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/^Audit chain intact: \d+ events verified/);
-    await alice.shot('06-audit-chain');
+    await alice.shot('07-audit-chain');
     expect(alice.errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
   });
 });
