@@ -230,6 +230,36 @@ describe('web console live: events stream, notification bell, sessions, audit ch
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications: 0 unread');
   });
 
+  it('the channels page creates a Slack channel without showing its secret again, sends a test, deletes it', async () => {
+    const p = alice.page;
+    await p.goto('/alerts');
+    await p.getByRole('link', { name: 'Notification channels' }).click();
+    await p.getByRole('heading', { name: 'Notification channels' }).waitFor();
+    await p.getByText('No channels yet').waitFor();
+    await p.getByRole('button', { name: 'New channel' }).click();
+    await p.getByLabel('Name').fill('sec-slack');
+    await p.getByLabel('Type').selectOption('slack');
+    const url = 'https://hooks.slack.example/services/T000/B000/secretpart';
+    await p.getByLabel('HTTPS URL').fill(url);
+    await p.getByRole('button', { name: 'Create channel' }).click();
+    const row = p.getByTestId('channels').locator('tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('sec-slack');
+    expect(await p.content()).not.toContain('secretpart');
+    const listed = await api<{ items: Array<{ id: string; name: string; type: string }> }>(
+      'GET',
+      '/api/v1/channels',
+    );
+    expect(listed.items.map((c) => [c.name, c.type])).toEqual([['sec-slack', 'slack']]);
+
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await p.getByText('Test message queued').waitFor();
+    await alice.shot('08-channels');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await p.getByText('No channels yet').waitFor();
+    expect((await api<{ items: unknown[] }>('GET', '/api/v1/channels')).items).toEqual([]);
+  });
+
   it('revoking a second session from the profile page makes that session’s next request 401', async () => {
     const other = await openConsole(browser, server.base, 'live-alice-2');
     try {

@@ -93,6 +93,7 @@ const rules = createRoute({
 });
 const exceptions = page('/exceptions', () => import('../pages/exceptions/Exceptions.tsx'), 'Exceptions');
 const alerts = page('/alerts', () => import('../pages/alerts/Alerts.tsx'), 'Alerts');
+const channels = page('/alerts/channels', () => import('../pages/alerts/Channels.tsx'), 'Channels');
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
@@ -111,6 +112,7 @@ const tree = root.addChildren([
     rules,
     exceptions,
     alerts,
+    channels,
     users,
     credentials,
     audit,

@@ -34,6 +34,11 @@ export function Alerts() {
       <PageHeader
         title="Alerts"
         sub="Regressions, drift, unreachable hosts and changed host keys, as the alert rules match them."
+        actions={
+          <Link to="/alerts/channels" className="button">
+            Notification channels
+          </Link>
+        }
       />
       <div className="filters">
         <nav className="tabs" aria-label="Filter by state">
