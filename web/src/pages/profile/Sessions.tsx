@@ -48,7 +48,7 @@ export function Sessions() {
                       disabled={revoke.isPending}
                       onClick={() => revoke.mutate({ id: s.id, current: s.current })}
                     >
-                      {s.current ? 'Sign out' : 'Revoke'}
+                      {s.current ? 'End this session' : 'Revoke'}
                     </button>
                   </td>
                 </tr>
