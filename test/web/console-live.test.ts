@@ -280,7 +280,9 @@ describe('web console live: events stream, notification bell, sessions, audit ch
       await p.goto('/profile');
       const rows = p.getByTestId('sessions').locator('tbody tr');
       await p.locator(`tr[data-session="${second}"]`).waitFor();
-      expect(await p.locator(`tr[data-session="${first}"]`).getByText('This session').count()).toBe(1);
+      expect(
+        await p.locator(`tr[data-session="${first}"]`).getByText('This session', { exact: true }).count(),
+      ).toBe(1);
       await alice.shot('06-profile-sessions');
       const before = await rows.count();
       await p.locator(`tr[data-session="${second}"]`).getByRole('button', { name: 'Revoke' }).click();
@@ -295,6 +297,38 @@ describe('web console live: events stream, notification bell, sessions, audit ch
       expect(audited.map((r) => r.target_id)).toEqual([second]);
     } finally {
       await other.context.close();
+    }
+  });
+
+  it('where a proxy refuses the stream, the console polls the events API and still follows scans', async () => {
+    const c = await openConsole(browser, server.base, 'live-polling');
+    try {
+      // A reverse proxy that does not pass text/event-stream through: everything else reaches the server.
+      await c.page.route('**/api/v1/events/stream**', (route) =>
+        route.fulfill({ status: 404, contentType: 'text/html', body: '<h1>Not Found</h1>' }),
+      );
+      await signIn(c.page, 'alice', STRONG);
+      await c.page.goto('/scans');
+      await c.page.locator('[data-testid="live-status"][data-state="polling"]').waitFor();
+      const polls: string[] = [];
+      c.page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/api/v1/events') polls.push(new URL(r.url()).search);
+      });
+      await api('PATCH', `/api/v1/hosts/${hostId}`, { port: hardened.port });
+      const scanId = await scanVia();
+      await c.page.locator(`tr[data-scan="${scanId}"]`).waitFor({ timeout: 20_000 });
+      await scanDone(scanId);
+      await c.page.locator(`tr[data-scan="${scanId}"]`).getByText('Completed').waitFor({ timeout: 20_000 });
+      // The next poll asks after the last event seen: the cursor has moved past the scan's events.
+      const { rows } = await t.db.query<{ id: string }>(
+        `select min(id)::text as id from events where data->>'scan_id' = $1`,
+        [scanId],
+      );
+      const lastAfter = () => Number(/after=(\d+)/.exec(polls.at(-1) ?? '')?.[1] ?? 0);
+      await expect.poll(lastAfter, { timeout: 15_000 }).toBeGreaterThanOrEqual(Number(rows[0]?.id));
+      await c.shot('scans');
+    } finally {
+      await c.context.close();
     }
   });
 
