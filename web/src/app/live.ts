@@ -18,7 +18,7 @@ export interface LiveEvent {
  */
 export type LiveState = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'stopped';
 
-export interface LiveHandlers {
+interface LiveHandlers {
   onEvents(events: LiveEvent[]): void;
   onState(state: LiveState): void;
 }
