@@ -9,6 +9,7 @@ export const AUDIT_EVENTS = {
   'auth.lockout': 'Repeated failures locked a username out for a while',
   'auth.unlock': 'An administrator cleared a lockout',
   'auth.logout': 'A user signed out; the session was revoked',
+  'auth.session.revoked': 'A user revoked one of their own sessions (another device, or this one)',
   'auth.token.issued': 'An access and refresh token pair was issued for a new session',
   'auth.token.refreshed': 'A refresh token was exchanged (rotated) for new tokens',
   'auth.refresh.reused': 'A rotated refresh token was presented again; its whole session was revoked',

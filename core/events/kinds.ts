@@ -3,6 +3,7 @@
  * Emitting a kind not listed here is a type error.
  */
 export const EVENT_KINDS = {
+  'scan.queued': 'A scan of the host was requested (API, schedule, group scan) and waits for a runner',
   'scan.started': 'A runner began a scan of the host',
   'scan.completed': 'A scan finished and its results were recorded (counts and score in data)',
   'scan.failed': 'A scan ended without results (error code in data)',

@@ -1,5 +1,7 @@
 import { signJob, type JobKey } from '../crypto/job-signing.ts';
 import { enqueueJob, type JobRow } from '../db/sql/jobs.ts';
+import { emitEvents } from '../events/emit.ts';
+import { links } from '../events/kinds.ts';
 import * as scans from '../db/sql/scans.ts';
 import type { Db, Queryable } from '../db/types.ts';
 
@@ -66,6 +68,14 @@ export async function requestScan(
     });
     if (!job) throw new ScanConflictError(scan);
     await scans.attachJob(tx, scan.id, job.id);
+    await emitEvents(tx, [
+      {
+        kind: 'scan.queued',
+        hostId: req.hostId,
+        link: links.scan(scan.id),
+        data: { scan_id: scan.id, source: req.source },
+      },
+    ]);
     return { scan: { ...scan, job_id: job.id }, created: true };
   });
 }

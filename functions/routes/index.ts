@@ -31,10 +31,12 @@ import {
   hostIntelRoute,
 } from './intel.ts';
 import { listAuditRoute, exportAuditRoute } from './audit.ts';
+import { verifyAuditRoute } from './audit-verify.ts';
 import { loginRoute, refreshRoute } from './auth/login.ts';
 import { logoutRoute, meRoute, myPermissionsRoute, updateMeRoute } from './auth/me.ts';
 import { mfaDisableRoute, mfaEnrolRoute, mfaRecoveryCodesRoute, mfaVerifyRoute } from './auth/mfa.ts';
 import { changePasswordRoute } from './auth/password.ts';
+import { listMySessionsRoute, revokeMySessionRoute } from './auth/sessions.ts';
 import {
   createCredentialRoute,
   deleteCredentialRoute,
@@ -145,6 +147,8 @@ export const routes: AnyRoute[] = [
   listMyTokensRoute,
   createTokenRoute,
   revokeMyTokenRoute,
+  listMySessionsRoute,
+  revokeMySessionRoute,
   // administration
   listUsersRoute,
   createUserRoute,
@@ -167,6 +171,7 @@ export const routes: AnyRoute[] = [
   revokeAnyTokenRoute,
   listAuditRoute,
   exportAuditRoute,
+  verifyAuditRoute,
   getMfaPolicyRoute,
   putMfaPolicyRoute,
   getScanConfigRoute,

@@ -59,6 +59,32 @@ export function authSuite(get: () => { api: ApiTarget; t: TestDatabase }): void 
     );
   });
 
+  it('auth: your sessions listed and one revoked (its next request 401); the audit chain verifies', async () => {
+    const { t } = get();
+    await seedUser(t.db, 'suite_sessions', ['auditor']);
+    const signIn = async () =>
+      (await (
+        await post('/api/v1/auth/login', { username: 'suite_sessions', password: STRONG })
+      ).json()) as Tokens;
+    const [one, two] = [await signIn(), await signIn()];
+    const listed = await get().api.fetch('/api/v1/auth/sessions', { headers: bearer(one.access_token) });
+    expect(listed.status).toBe(200);
+    const items = ((await listed.json()) as { items: Array<{ id: string; current: boolean }> }).items;
+    expect(items).toHaveLength(2);
+    const other = items.find((s) => !s.current)?.id ?? '';
+    const del = await get().api.fetch(`/api/v1/auth/sessions/${other}`, {
+      method: 'DELETE',
+      headers: bearer(one.access_token),
+    });
+    expect(del.status).toBe(204);
+    expect((await me(two.access_token)).status).toBe(401);
+    expect((await me(one.access_token)).status).toBe(200);
+
+    const verify = await get().api.fetch('/api/v1/audit/verify', { headers: bearer(one.access_token) });
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ intact: true, broken: null });
+  });
+
   it('auth: tampered tokens (alg none, wrong key, expired, altered claims) get one 401 envelope', async () => {
     const { api } = get();
     const tok = (await (

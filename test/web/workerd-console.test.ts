@@ -44,4 +44,30 @@ describe('web console on wrangler dev', () => {
     await c.shot('hosts');
     expect(c.errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   }, 120_000);
+
+  // workerd ends the events stream after its backlog; the console reconnects with Last-Event-ID.
+  it('follows the event log: a scan queued by another client appears on the open scans page', async () => {
+    const c = await openConsole(browser, worker.base, 'workerd-live');
+    await signIn(c.page, 'wanda', STRONG);
+    await c.page.goto('/scans');
+    await c.page.getByText('No scans').waitFor();
+    await c.page.locator('[data-testid="live-status"][data-state="live"]').waitFor();
+    const login = await worker.fetch('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'wanda', password: STRONG }),
+    });
+    const { access_token } = (await login.json()) as { access_token: string };
+    const { rows } = await t.db.query<{ id: string }>(`select id from hosts where hostname = 'edge-1'`);
+    const res = await worker.fetch(`/api/v1/hosts/${rows[0]?.id ?? ''}/scans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(202);
+    const scan = (await res.json()) as { id: string };
+    await c.page.locator(`tr[data-scan="${scan.id}"]`).getByText('Queued').waitFor({ timeout: 15_000 });
+    await c.shot('scans-live');
+    expect(c.errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  }, 120_000);
 });

@@ -151,3 +151,44 @@ export async function rotateRefreshToken(q: Queryable, tokenHash: string): Promi
 export async function markSessionSeen(q: Queryable, sessionId: string): Promise<void> {
   await q.query('update sessions set last_seen_at = now() where id = $1', [sessionId]);
 }
+
+export interface SessionRow {
+  id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A user's sessions that can still be used (not revoked, expired or idle), most recently used first. */
+export async function listLiveSessions(
+  q: Queryable,
+  userId: string,
+  idleSeconds: number,
+): Promise<SessionRow[]> {
+  const { rows } = await q.query<SessionRow>(
+    `select s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent
+     from sessions s
+     where s.user_id = $1 and s.revoked_at is null and s.expires_at > now()
+       and s.last_seen_at > now() - make_interval(secs => $2)
+     order by s.last_seen_at desc, s.id`,
+    [userId, idleSeconds],
+  );
+  return rows;
+}
+
+/** Revokes one session of `userId`; false when it is not theirs or already revoked. */
+export async function revokeOwnSession(
+  q: Queryable,
+  userId: string,
+  sessionId: string,
+  reason: string,
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `update sessions set revoked_at = now(), revoke_reason = $3
+     where id = $1 and user_id = $2 and revoked_at is null`,
+    [sessionId, userId, reason],
+  );
+  return rowCount > 0;
+}

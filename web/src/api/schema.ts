@@ -291,6 +291,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in sessions that can still be used, most recently used first; `current` marks the one making this request */
+        get: operations["getApiV1AuthSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your sessions (its next request answers 401); revoking the current one signs you out and clears its cookies */
+        delete: operations["deleteApiV1AuthSessionsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -544,6 +578,23 @@ export interface paths {
         };
         /** Export audit events as CSV or JSON (newest first, at most 100000 rows) */
         get: operations["getApiV1AuditEventsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walk the audit hash chain as `openwatch audit verify` does: intact, or the first event that does not verify (altered, or missing events before it). The head anchored outside the database is checked by the CLI only */
+        get: operations["getApiV1AuditVerify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2486,6 +2537,81 @@ export interface operations {
             };
         };
     };
+    getApiV1AuthSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            created_at: string;
+                            last_used_at: string;
+                            expires_at: string;
+                            ip: string | null;
+                            user_agent: string | null;
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1AuthSessionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No live session of yours with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1Users: {
         parameters: {
             query?: {
@@ -3582,6 +3708,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AuditVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chain’s state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        intact: boolean;
+                        checked: number;
+                        last_id: number;
+                        broken: {
+                            id: number;
+                            reason: string;
+                        } | null;
+                        verified_at: string;
+                    };
+                };
             };
             /** @description Error */
             default: {
@@ -6729,7 +6893,7 @@ export interface operations {
                 after?: string;
                 limit?: number;
                 host_id?: string;
-                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
+                kind?: ("scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
             };
             header?: never;
             path?: never;
@@ -6776,7 +6940,7 @@ export interface operations {
             query?: {
                 after?: string;
                 host_id?: string;
-                kind?: ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
+                kind?: ("scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed")[] | ("scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed" | "alert.fired" | "alert.changed");
             };
             header?: never;
             path?: never;
@@ -7509,7 +7673,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
+                    event_kind: "scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
                     /** @default null */
                     min_severity?: ("low" | "medium" | "high" | "critical") | null;
                     /** @default [] */
@@ -7593,7 +7757,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    event_kind: "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
+                    event_kind: "scan.queued" | "scan.started" | "scan.completed" | "scan.failed" | "scan.cancelled" | "rule.regressed" | "rule.recovered" | "score.band_changed" | "drift.detected" | "host.liveness_changed" | "host_key.changed" | "host.discovered" | "host.facts_changed" | "exception.requested" | "exception.decided" | "exception.expiring" | "exception.expired" | "credential.rotated" | "intel.package_added" | "intel.package_removed" | "intel.package_upgraded" | "intel.port_opened" | "intel.port_closed" | "intel.user_added" | "intel.user_removed" | "intel.user_changed" | "intel.section_changed";
                     /** @default null */
                     min_severity?: ("low" | "medium" | "high" | "critical") | null;
                     /** @default [] */

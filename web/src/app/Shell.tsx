@@ -1,6 +1,9 @@
 import { Link, Navigate, Outlet, useLocation } from '@tanstack/react-router';
 import { Problem } from '../components/Problem.tsx';
+import { Bell } from './Bell.tsx';
+import { LiveStatus } from './LiveStatus.tsx';
 import { useSessionQuery, useSignOut, type Session } from './session.ts';
+import '../styles/live.css';
 
 interface NavItem {
   to: string;
@@ -15,6 +18,7 @@ const MAIN: NavItem[] = [
   { to: '/scans', label: 'Scans', permission: 'scans:read' },
   { to: '/rules', label: 'Rules', permission: 'rules:read' },
   { to: '/exceptions', label: 'Exceptions', permission: 'exceptions:read' },
+  { to: '/alerts', label: 'Alerts', permission: 'alerts:read' },
 ];
 
 const ADMIN: NavItem[] = [
@@ -86,9 +90,15 @@ export function Shell() {
           </button>
         </div>
       </nav>
-      <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
-      </main>
+      <div className="main-column">
+        <header className="topbar">
+          <LiveStatus />
+          {s.permissions.has('alerts:read') && <Bell />}
+        </header>
+        <main id="main" className="content" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
     </div>
   );
 }

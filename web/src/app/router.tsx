@@ -93,6 +93,8 @@ const rules = createRoute({
   component: lazyRouteComponent(() => import('../pages/rules/Rules.tsx'), 'Rules'),
 });
 const exceptions = page('/exceptions', () => import('../pages/exceptions/Exceptions.tsx'), 'Exceptions');
+const alerts = page('/alerts', () => import('../pages/alerts/Alerts.tsx'), 'Alerts');
+const channels = page('/alerts/channels', () => import('../pages/alerts/Channels.tsx'), 'Channels');
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
@@ -115,6 +117,8 @@ const tree = root.addChildren([
     scan,
     rules,
     exceptions,
+    alerts,
+    channels,
     users,
     credentials,
     audit,

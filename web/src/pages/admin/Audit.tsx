@@ -6,6 +6,7 @@ import { FetchState } from '../../components/FetchState.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { formatTime } from '../../components/format.ts';
 import { TableHead } from '../../components/TableHead.tsx';
+import { AuditChain } from './AuditChain.tsx';
 
 /** The hash-chained audit log, newest first, filtered by event code prefix and actor. */
 export function Audit() {
@@ -38,6 +39,7 @@ export function Audit() {
           ))
         }
       />
+      <AuditChain />
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           <span>Event code</span>

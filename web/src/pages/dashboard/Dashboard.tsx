@@ -17,12 +17,8 @@ const TrendChart = lazy(() => chart);
 export function Dashboard() {
   const { can } = useSession();
   const posture = useQuery(postureQuery);
-  const summary = useQuery({
-    ...summaryQuery,
-    enabled: can('hosts:read'),
-    // Scan queue counts change while scans run; the events stream will replace this poll.
-    refetchInterval: 10_000,
-  });
+  // Scan queue counts change while scans run: scan events from the live stream refetch them.
+  const summary = useQuery({ ...summaryQuery, enabled: can('hosts:read') });
   const trend = useQuery(trendQuery);
 
   return (

@@ -7,8 +7,8 @@ import { StatusBadge } from '../../components/Badges.tsx';
 const ACTIVE = new Set(['queued', 'running']);
 
 /**
- * Starts a scan and follows it: the latest scan is polled every 2 s while queued or running (the lead
- * switches this to the server-sent events stream), and the host's views refresh when it finishes.
+ * Starts a scan and follows it: scan events from the live stream (app/live.ts) refetch the latest scan,
+ * and the host's views refresh when it finishes.
  */
 export function ScanNow({ hostId }: { hostId: string }) {
   const qc = useQueryClient();
@@ -16,7 +16,6 @@ export function ScanNow({ hostId }: { hostId: string }) {
     queryKey: ['/api/v1/scans', { host_id: hostId, limit: 1 }],
     queryFn: () =>
       call(() => client.GET('/api/v1/scans', { params: { query: { host_id: hostId, limit: 1 } } })),
-    refetchInterval: (q) => (q.state.data?.items.some((s) => ACTIVE.has(s.status)) ? 2000 : false),
   });
   const scan = latest.data?.items[0];
   const active = scan !== undefined && ACTIVE.has(scan.status);

@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/Page.tsx';
 import { ApiTokens } from './ApiTokens.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { MfaCard } from './MfaCard.tsx';
+import { Sessions } from './Sessions.tsx';
 
 export function Profile() {
   const { me } = useSession();
@@ -18,7 +19,12 @@ export function Profile() {
         <MfaCard />
         <ChangePassword />
       </div>
-      {!me.auth.restricted && <ApiTokens />}
+      {!me.auth.restricted && (
+        <>
+          <Sessions />
+          <ApiTokens />
+        </>
+      )}
     </>
   );
 }

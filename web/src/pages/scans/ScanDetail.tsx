@@ -12,15 +12,13 @@ import { TableHead } from '../../components/TableHead.tsx';
 
 const route = getRouteApi('/app/scans/$scanId');
 
-/** One scan: its progress while it runs (polled), then its results and exports. */
+/** One scan: its progress while it runs (live, from scan events), then its results and exports. */
 export function ScanDetail() {
   const { scanId } = route.useParams();
   const { can } = useSession();
   const scan = useQuery({
     queryKey: ['/api/v1/scans/{id}', scanId],
     queryFn: () => call(() => client.GET('/api/v1/scans/{id}', { params: { path: { id: scanId } } })),
-    refetchInterval: (q) =>
-      q.state.data && ['queued', 'running'].includes(q.state.data.status) ? 2000 : false,
   });
   const done = scan.data?.status === 'completed';
   const results = useQuery({

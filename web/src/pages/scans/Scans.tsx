@@ -13,7 +13,7 @@ import { TableHead } from '../../components/TableHead.tsx';
 const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 
-/** Queue and history; polled every 3 s while anything is queued or running. */
+/** Queue and history; scan events from the live stream (app/live.ts) refetch it. */
 export function Scans() {
   const [status, setStatus] = useState<Status | ''>('');
   const scans = useQuery({
@@ -22,8 +22,6 @@ export function Scans() {
       call(() =>
         client.GET('/api/v1/scans', { params: { query: { limit: 100, ...(status ? { status } : {}) } } }),
       ),
-    refetchInterval: (q) =>
-      q.state.data?.items.some((s) => s.status === 'queued' || s.status === 'running') ? 3000 : false,
   });
   return (
     <>
@@ -55,7 +53,7 @@ export function Scans() {
               />
               <tbody>
                 {d.items.map((s) => (
-                  <tr key={s.id}>
+                  <tr key={s.id} data-scan={s.id}>
                     <td>
                       <HostName id={s.host_id} />
                     </td>
