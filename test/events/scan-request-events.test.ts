@@ -34,7 +34,12 @@ describe('scan.queued and scan.cancelled: written with the request and the cance
     const ev = await eventsAfter(t.db, { after: start, limit: 10 });
     expect(ev.map((e) => [e.kind, e.host_id, e.link, e.data])).toEqual([
       ['scan.queued', host, `/scans/${scan.id}`, { scan_id: scan.id, source: 'api' }],
-      ['scan.cancelled', host, `/scans/${scan.id}`, { scan_id: scan.id, by: 'ops' }],
+      [
+        'scan.cancelled',
+        host,
+        `/scans/${scan.id}`,
+        { scan_id: scan.id, previous_status: 'queued', cancelled_by: 'ops' },
+      ],
     ]);
   });
 });
