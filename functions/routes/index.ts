@@ -80,6 +80,17 @@ import { openapi } from './openapi.ts';
 import { changesRoute, postureRoute, postureTrendRoute, topFailingRoute } from './posture.ts';
 import { hostResultsRoute } from './results.ts';
 import {
+  deleteGroupProfileRoute,
+  deleteHostProfileRoute,
+  getGroupProfileRoute,
+  getHostProfileRoute,
+  getOsDefaultsRoute,
+  putGroupProfileRoute,
+  putHostProfileRoute,
+  putOsDefaultsRoute,
+} from './profile-assignments.ts';
+import { getProfileRoute, listProfilesRoute } from './profiles.ts';
+import {
   createRoleRoute,
   deleteRoleRoute,
   getRoleRoute,
@@ -257,6 +268,16 @@ export const routes: AnyRoute[] = [
   fleetPortsRoute,
   // guidance, profiles and reports
   getRuleRoute,
+  listProfilesRoute,
+  getProfileRoute,
+  getHostProfileRoute,
+  putHostProfileRoute,
+  deleteHostProfileRoute,
+  getGroupProfileRoute,
+  putGroupProfileRoute,
+  deleteGroupProfileRoute,
+  getOsDefaultsRoute,
+  putOsDefaultsRoute,
   // console: fleet summary
   fleetSummaryRoute,
 ];

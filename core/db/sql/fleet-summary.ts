@@ -1,4 +1,5 @@
 import type { Queryable } from '../types.ts';
+import { IN_EFFECTIVE_PROFILE } from './profiles.ts';
 
 export interface FleetSummary {
   hosts: number;
@@ -15,10 +16,10 @@ export async function fleetSummary(q: Queryable): Promise<FleetSummary> {
     `with live as (select id, liveness from hosts where deleted_at is null),
           scored as (
             select l.id, l.liveness,
-                   (select case when count(*) filter (where s.status in ('pass', 'fail')) = 0 then null
-                           else count(*) filter (where s.status = 'pass')::float8
-                                / count(*) filter (where s.status in ('pass', 'fail')) end
-                      from host_rule_state s where s.host_id = l.id) as score
+                   (select case when count(*) filter (where x.status in ('pass', 'fail')) = 0 then null
+                           else count(*) filter (where x.status = 'pass')::float8
+                                / count(*) filter (where x.status in ('pass', 'fail')) end
+                      from host_rule_state x where x.host_id = l.id and ${IN_EFFECTIVE_PROFILE}) as score
               from live l),
           banded as (
             select liveness, case when score is null then 'unscanned' when score >= 0.9 then 'good'
