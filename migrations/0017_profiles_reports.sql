@@ -72,8 +72,9 @@ select h.id as host_id,
 -- The profile a scan ran against (null: every rule, or an explicit rule selection).
 alter table scans add column profile_id text;
 
--- Report snapshots: immutable once written. `data` is what the report says, `html` its rendering; when a
--- report key was configured, `signed_json`/`signed_html` are the exact signed files (core/reports/signing.ts).
+-- Report snapshots: immutable once written. `json` is what the report says, `html` its rendering (the exact
+-- bytes downloaded and hashed); when a report key was configured, `signed_json`/`signed_html` are the exact
+-- signed files (core/reports/signing.ts).
 create table report_snapshots (
   id uuid primary key default gen_random_uuid(),
   kind text not null check (kind in ('executive', 'attestation', 'exception_register', 'change_report')),
@@ -83,7 +84,7 @@ create table report_snapshots (
   period_from timestamptz,
   period_to timestamptz,
   title text not null,
-  data jsonb not null,
+  json text not null,
   html text not null,
   sha256_json text not null,
   sha256_html text not null,
@@ -102,11 +103,11 @@ create index report_snapshots_created on report_snapshots (created_at desc, id d
 create function report_snapshots_immutable() returns trigger language plpgsql as $$
 begin
   if (new.id, new.kind, new.scope, new.scope_id, new.scope_name, new.period_from, new.period_to, new.title,
-      new.data, new.html, new.sha256_json, new.sha256_html, new.key_id, new.signed_json, new.signed_html,
+      new.json, new.html, new.sha256_json, new.sha256_html, new.key_id, new.signed_json, new.signed_html,
       new.created_at)
      is distinct from
      (old.id, old.kind, old.scope, old.scope_id, old.scope_name, old.period_from, old.period_to, old.title,
-      old.data, old.html, old.sha256_json, old.sha256_html, old.key_id, old.signed_json, old.signed_html,
+      old.json, old.html, old.sha256_json, old.sha256_html, old.key_id, old.signed_json, old.signed_html,
       old.created_at) then
     raise exception 'report snapshots are immutable' using errcode = 'P0001';
   end if;

@@ -128,6 +128,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    reports: z
+      .object({
+        /** The Ed25519 report key (`openwatch report keygen`) `serve` signs report snapshots with. */
+        key_file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     notifications: z
       .object({
         /** Let channels reach loopback, private and other non-public addresses (SSRF guard off). */

@@ -90,6 +90,7 @@ import {
   putOsDefaultsRoute,
 } from './profile-assignments.ts';
 import { getProfileRoute, listProfilesRoute } from './profiles.ts';
+import { createReportRoute, downloadReportRoute, getReportRoute, listReportsRoute } from './reports.ts';
 import {
   createRoleRoute,
   deleteRoleRoute,
@@ -278,6 +279,10 @@ export const routes: AnyRoute[] = [
   deleteGroupProfileRoute,
   getOsDefaultsRoute,
   putOsDefaultsRoute,
+  createReportRoute,
+  listReportsRoute,
+  getReportRoute,
+  downloadReportRoute,
   // console: fleet summary
   fleetSummaryRoute,
 ];
