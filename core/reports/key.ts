@@ -16,7 +16,7 @@ export async function importReportKeyPem(pem: string): Promise<ReportKey> {
   if (!m?.[1]) throw new Error('the report key is not a PKCS#8 PEM private key');
   const der = fromBase64(m[1].replace(/\s+/g, ''));
   const extractable = await crypto.subtle.importKey('pkcs8', der, 'Ed25519', true, ['sign']);
-  const jwk = await crypto.subtle.exportKey('jwk', extractable);
+  const jwk = (await crypto.subtle.exportKey('jwk', extractable)) as { crv?: string; x?: string };
   if (jwk.crv !== 'Ed25519' || !jwk.x) throw new Error('the report key is not an Ed25519 key');
   const rawPublicKey = fromBase64Url(jwk.x);
   const privateKey = await crypto.subtle.importKey('pkcs8', der, 'Ed25519', false, ['sign']);
