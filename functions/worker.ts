@@ -81,6 +81,7 @@ export default {
       await runScheduled(logger(env), controller.cron, controller.scheduledTime, {
         db,
         jobKey: () => workerIdentityRuntime(env).jobKey(),
+        reportKey: reportKeyFrom(env),
       });
     } finally {
       await db.close();

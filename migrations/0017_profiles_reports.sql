@@ -136,3 +136,8 @@ create index report_schedules_due on report_schedules (next_run_at) where enable
 alter table report_snapshots
   add constraint report_snapshots_schedule foreign key (schedule_id) references report_schedules (id)
   on delete set null;
+
+-- Scheduled reports are delivered through the notification channels and logged like alert deliveries.
+alter table alert_deliveries drop constraint alert_deliveries_purpose_check;
+alter table alert_deliveries add constraint alert_deliveries_purpose_check
+  check (purpose in ('fired', 'resolved', 'test', 'report'));

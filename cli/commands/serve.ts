@@ -180,7 +180,12 @@ export default defineCommand({
       });
       stops.unshift(() => server.close());
       stops.unshift(
-        startTimer(log, { db, jobKey: () => identity.jobKey(), housekeeping: config.housekeeping }),
+        startTimer(log, {
+          db,
+          jobKey: () => identity.jobKey(),
+          housekeeping: config.housekeeping,
+          reportKey: async () => reportKey,
+        }),
       );
       stops.unshift(startAuditAnchor(auditHeadFile(config), files.credentialKeyFile, db, log));
       if (runner) {

@@ -1,7 +1,7 @@
 import { appendAuditEvents, type AuditActor } from '../audit/append.ts';
 import { sha256Hex, utf8 } from '../crypto/bytes.ts';
 import { insertSnapshot, type SnapshotRow } from '../db/sql/reports.ts';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { reportData, reportPeriod, type ReportRequest } from './data.ts';
 import type { ReportKey } from './key.ts';
 import { renderReportHtml, reportTitle } from './render.ts';
@@ -28,68 +28,76 @@ export async function createSnapshot(
   req: ReportRequest,
   key: ReportKey | undefined,
   origin: SnapshotOrigin,
-  now = new Date(),
 ): Promise<SnapshotRow> {
   return db.transaction(async (tx) => {
     await tx.query('set transaction isolation level repeatable read');
-    const data = await reportData(tx, req, now);
-    const json = JSON.stringify(data, null, 2) + '\n';
-    const html = renderReportHtml(data);
-    const sign = async (content: string, mediaType: string, ext: 'html' | 'json') =>
-      key
-        ? signedReportText(
-            await signReport(
-              {
-                kind: req.kind,
-                media_type: mediaType,
-                filename: snapshotFilename(req.kind, now, ext),
-                content: utf8(content),
-              },
-              key.privateKey,
-              key.rawPublicKey,
-              now,
-            ),
-          )
-        : null;
-    const signedJson = await sign(json, 'application/json', 'json');
-    const signedHtml = await sign(html, 'text/html', 'html');
-    const period = reportPeriod(req, now);
-    const row = await insertSnapshot(tx, {
-      kind: req.kind,
-      scope: req.scope,
-      scopeId: req.scopeId,
-      scopeName: req.scopeName,
-      periodFrom: period?.from ?? null,
-      periodTo: period?.to ?? null,
-      title: reportTitle(data),
-      json,
-      html,
-      sha256Json: await sha256Hex(utf8(json)),
-      sha256Html: await sha256Hex(utf8(html)),
-      keyId: signedJson
-        ? (JSON.parse(signedJson) as { signature: { key_id: string } }).signature.key_id
-        : null,
-      signedJson,
-      signedHtml,
-      scheduleId: origin.scheduleId,
-      createdBy: origin.actor.id,
-    });
-    await appendAuditEvents(tx, [
-      {
-        code: 'report.created',
-        actor: origin.actor,
-        target: { type: 'report', id: row.id },
-        ip: origin.ip,
-        details: {
-          kind: row.kind,
-          scope: row.scope,
-          scope_id: row.scope_id,
-          signed: row.key_id !== null,
-          key_id: row.key_id,
-          schedule_id: origin.scheduleId,
-        },
-      },
-    ]);
-    return row;
+    return writeSnapshot(tx, req, key, origin, new Date());
   });
+}
+
+/** `createSnapshot` inside the caller's transaction (a report schedule's run). */
+export async function writeSnapshot(
+  tx: Queryable,
+  req: ReportRequest,
+  key: ReportKey | undefined,
+  origin: SnapshotOrigin,
+  now: Date,
+): Promise<SnapshotRow> {
+  const data = await reportData(tx, req, now);
+  const json = JSON.stringify(data, null, 2) + '\n';
+  const html = renderReportHtml(data);
+  const sign = async (content: string, mediaType: string, ext: 'html' | 'json') =>
+    key
+      ? signedReportText(
+          await signReport(
+            {
+              kind: req.kind,
+              media_type: mediaType,
+              filename: snapshotFilename(req.kind, now, ext),
+              content: utf8(content),
+            },
+            key.privateKey,
+            key.rawPublicKey,
+            now,
+          ),
+        )
+      : null;
+  const signedJson = await sign(json, 'application/json', 'json');
+  const signedHtml = await sign(html, 'text/html', 'html');
+  const period = reportPeriod(req, now);
+  const row = await insertSnapshot(tx, {
+    kind: req.kind,
+    scope: req.scope,
+    scopeId: req.scopeId,
+    scopeName: req.scopeName,
+    periodFrom: period?.from ?? null,
+    periodTo: period?.to ?? null,
+    title: reportTitle(data),
+    json,
+    html,
+    sha256Json: await sha256Hex(utf8(json)),
+    sha256Html: await sha256Hex(utf8(html)),
+    keyId: signedJson ? (JSON.parse(signedJson) as { signature: { key_id: string } }).signature.key_id : null,
+    signedJson,
+    signedHtml,
+    scheduleId: origin.scheduleId,
+    createdBy: origin.actor.id,
+  });
+  await appendAuditEvents(tx, [
+    {
+      code: 'report.created',
+      actor: origin.actor,
+      target: { type: 'report', id: row.id },
+      ip: origin.ip,
+      details: {
+        kind: row.kind,
+        scope: row.scope,
+        scope_id: row.scope_id,
+        signed: row.key_id !== null,
+        key_id: row.key_id,
+        schedule_id: origin.scheduleId,
+      },
+    },
+  ]);
+  return row;
 }

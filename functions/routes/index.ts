@@ -90,6 +90,11 @@ import {
   putOsDefaultsRoute,
 } from './profile-assignments.ts';
 import { getProfileRoute, listProfilesRoute } from './profiles.ts';
+import {
+  createReportScheduleRoute,
+  deleteReportScheduleRoute,
+  listReportSchedulesRoute,
+} from './report-schedules.ts';
 import { createReportRoute, downloadReportRoute, getReportRoute, listReportsRoute } from './reports.ts';
 import {
   createRoleRoute,
@@ -283,6 +288,9 @@ export const routes: AnyRoute[] = [
   listReportsRoute,
   getReportRoute,
   downloadReportRoute,
+  listReportSchedulesRoute,
+  createReportScheduleRoute,
+  deleteReportScheduleRoute,
   // console: fleet summary
   fleetSummaryRoute,
 ];
