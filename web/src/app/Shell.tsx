@@ -14,6 +14,8 @@ const MAIN: NavItem[] = [
   { to: '/scans', label: 'Scans', permission: 'scans:read' },
   { to: '/rules', label: 'Rules', permission: 'rules:read' },
   { to: '/exceptions', label: 'Exceptions', permission: 'exceptions:read' },
+  { to: '/reports', label: 'Reports', permission: 'reports:read' },
+  { to: '/profiles', label: 'Profiles', permission: 'rules:read' },
 ];
 
 const ADMIN: NavItem[] = [

@@ -92,6 +92,8 @@ const rules = createRoute({
   component: lazyRouteComponent(() => import('../pages/rules/Rules.tsx'), 'Rules'),
 });
 const exceptions = page('/exceptions', () => import('../pages/exceptions/Exceptions.tsx'), 'Exceptions');
+const reports = page('/reports', () => import('../pages/reports/Reports.tsx'), 'Reports');
+const profiles = page('/profiles', () => import('../pages/profiles/Profiles.tsx'), 'Profiles');
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
@@ -109,6 +111,8 @@ const tree = root.addChildren([
     scan,
     rules,
     exceptions,
+    reports,
+    profiles,
     users,
     credentials,
     audit,
