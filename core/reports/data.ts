@@ -163,7 +163,11 @@ export async function reportData(q: Queryable, r: ReportRequest, now: Date) {
   };
   switch (r.kind) {
     case 'executive':
-      return { kind: 'executive' as const, ...head, executive: await executive(q, scope, period?.from ?? now, period?.to ?? now) };
+      return {
+        kind: 'executive' as const,
+        ...head,
+        executive: await executive(q, scope, period?.from ?? now, period?.to ?? now),
+      };
     case 'attestation':
       return { kind: 'attestation' as const, ...head, attestation: await attestation(q, scope) };
     case 'exception_register':
@@ -178,7 +182,11 @@ export async function reportData(q: Queryable, r: ReportRequest, now: Date) {
         })),
       };
     case 'change_report':
-      return { kind: 'change_report' as const, ...head, change_report: await changeReport(q, scope, period?.from ?? now, period?.to ?? now) };
+      return {
+        kind: 'change_report' as const,
+        ...head,
+        change_report: await changeReport(q, scope, period?.from ?? now, period?.to ?? now),
+      };
   }
 }
 

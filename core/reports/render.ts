@@ -1,6 +1,5 @@
 import { htmlDocument, htmlEscape as e, stackedBars, table } from '../../engine/report/html.ts';
 import { evidenceLine } from '../../engine/report/references.ts';
-import type { Evidence } from '../../engine/types.ts';
 import type { ReportData } from './data.ts';
 
 export const REPORT_TITLES = {
@@ -75,7 +74,7 @@ function attestation(x: NonNullable<Extract<ReportData, { kind: 'attestation' }>
           h.results.map((r) => [
             `${e(r.rule_id)}<br><span class="muted">${e(r.title ?? '')}</span>`,
             e(r.status),
-            `<pre>${e([...(r.reason ? [r.reason] : []), ...(r.evidence as Evidence[]).map(evidenceLine)].join('\n'))}</pre>`,
+            `<pre>${e([...(r.reason ? [r.reason] : []), ...r.evidence.map(evidenceLine)].join('\n'))}</pre>`,
           ]),
         ),
       ].join('\n');
