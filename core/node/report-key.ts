@@ -3,6 +3,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { readFile } from 'node:fs/promises';
 import { importReportKeyPem, type ReportKey as ServerReportKey } from '../reports/key.ts';
 import { writeSecretFile } from './files.ts';
+import { readKeyFile } from './keys.ts';
 
 /** A report signing key as WebCrypto wants it, with its raw public half. */
 export interface ReportKey {
@@ -41,5 +42,7 @@ export async function loadReportPublicKey(file: string): Promise<Uint8Array<Arra
 
 /** The key `serve` signs report snapshots with (`reports.key_file`), or undefined when none is configured. */
 export async function serverReportKey(file: string | undefined): Promise<ServerReportKey | undefined> {
-  return file === undefined ? undefined : importReportKeyPem(await readFile(file, 'utf8'));
+  return file === undefined
+    ? undefined
+    : importReportKeyPem(readKeyFile(file, 'report key file').toString('utf8'));
 }
