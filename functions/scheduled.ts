@@ -4,6 +4,8 @@ import type { Db } from '../core/db/types.ts';
 import { sweepExceptionEvents } from '../core/events/exception-sweep.ts';
 import { scheduleIntel } from '../core/intel/schedule.ts';
 import type { Logger } from '../core/log.ts';
+import type { ReportKey } from '../core/reports/key.ts';
+import { runDueReportSchedules } from '../core/reports/schedule.ts';
 import { scheduleHostJobs } from '../core/schedule/host-jobs.ts';
 import { scheduleScans } from '../core/schedule/scans.ts';
 import { runHousekeeping } from '../core/housekeeping/prune.ts';
@@ -15,6 +17,8 @@ export interface ScheduledDeps {
   jobKey: () => Promise<JobKey>;
   /** Retention for pruning; the defaults when absent. */
   housekeeping?: Housekeeping;
+  /** Signs scheduled report snapshots; they are stored unsigned without one. */
+  reportKey?: () => Promise<ReportKey | undefined>;
 }
 
 /**
@@ -39,6 +43,7 @@ export async function runScheduled(
     ['intel', () => scheduleIntel(deps.db, jobKey, log)],
     ['exception events', () => sweepExceptionEvents(deps.db)],
     ['alerts', () => requestAlertEvaluation(deps.db, jobKey)],
+    ['reports', async () => runDueReportSchedules(deps.db, jobKey, await deps.reportKey?.(), log)],
   ];
   // One area failing (e.g. a database hiccup) does not stop the others.
   for (const [area, run] of areas) {

@@ -2,6 +2,7 @@ import { requestClientDb } from '../core/db/pg-client.ts';
 import type { Db } from '../core/db/types.ts';
 import { neonDb } from '../core/db/neon.ts';
 import { createLogger } from '../core/log.ts';
+import { importReportKeyPem, type ReportKey } from '../core/reports/key.ts';
 import { VERSION } from '../core/version.ts';
 import { createApp, type App } from './app.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
@@ -17,6 +18,8 @@ export interface Env extends IdentityEnv {
   LOG_LEVEL?: 'debug' | 'info' | 'warn' | 'error';
   OPENWATCH_COMMIT?: string;
   OPENWATCH_BUILD_TIME?: string;
+  /** The report signing key, PKCS#8 PEM (a secret); report snapshots are unsigned without it. */
+  REPORT_SIGNING_KEY?: string;
 }
 
 function logger(env: Env) {
@@ -28,6 +31,11 @@ function openDb(env: Env): Db {
   return env.DATABASE_DRIVER === 'neon' && env.DATABASE_URL
     ? neonDb(env.DATABASE_URL)
     : requestClientDb(env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL ?? '');
+}
+
+function reportKeyFrom(env: Env): () => Promise<ReportKey | undefined> {
+  const pem = env.REPORT_SIGNING_KEY;
+  return async () => (pem ? importReportKeyPem(pem) : undefined);
 }
 
 /** Built per request: the app holds no connection, and env is only known inside a handler. */
@@ -44,6 +52,7 @@ function appFor(env: Env): App {
       },
       log,
       identity: workerIdentityRuntime(env),
+      reportKey: reportKeyFrom(env),
     },
     openDb: () => {
       const db = openDb(env);
@@ -72,6 +81,7 @@ export default {
       await runScheduled(logger(env), controller.cron, controller.scheduledTime, {
         db,
         jobKey: () => workerIdentityRuntime(env).jobKey(),
+        reportKey: reportKeyFrom(env),
       });
     } finally {
       await db.close();

@@ -6,7 +6,8 @@ import { DatabaseUnavailable } from '../core/db/unavailable.ts';
 import type { Logger } from '../core/log.ts';
 import { applyScanResults } from '../core/results/apply.ts';
 import { failScan, startScan } from '../core/scans/lifecycle.ts';
-import { ProbeError, scanHost, selectRules, type Rule, type TraversalMode } from '../engine/index.ts';
+import { rulesForScan } from '../core/profiles/scan-rules.ts';
+import { ProbeError, scanHost, type Rule, type TraversalMode } from '../engine/index.ts';
 import { TransportError, type Transport } from '../engine/transport/types.ts';
 import { connectHost, HostJobFailure, type HostKeyStore } from './connect-host.ts';
 import { whenDatabaseBack } from './db-wait.ts';
@@ -65,11 +66,12 @@ export function scanJobHandler(deps: ScanJobDeps): JobHandler {
     let opened: { transport: Transport; close: () => Promise<void> } | undefined;
     try {
       opened = await connectHost(deps, hostId, signal);
-      const all = await deps.rules();
-      const rules = scan.rule_ids ? selectRules([...all], { ids: scan.rule_ids }) : [...all];
+      // The scan's own selection, else the host's effective profile (docs/profiles.md).
+      const { rules, vars } = await rulesForScan(deps.db, scan, await deps.rules());
       const report = await scanHost({
         transport: opened.transport,
         rules,
+        vars,
         traversal: traversal ?? deps.traversal,
         timeoutMs: deps.scanTimeoutMs,
         signal,

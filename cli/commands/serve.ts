@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../core/log.ts';
 import { nodeBuildInfo } from '../../core/node/build-info.ts';
 import { UI_DIR } from '../../core/node/paths.ts';
 import { nodeIdentityRuntime } from '../../core/node/identity-runtime.ts';
+import { serverReportKey } from '../../core/node/report-key.ts';
 import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { loadCredentialKey, loadJwtPrivateKey } from '../../core/node/keys.ts';
 import { assertSchemaCurrent, migrate } from '../../core/node/migrate.ts';
@@ -152,6 +153,7 @@ export default defineCommand({
         { db, pool: db.pool, certificateExpiry: () => certificateExpirySeconds(files.tlsCert) },
         log,
       );
+      const reportKey = await serverReportKey(config.reports.key_file);
       const app = createApp({
         services: {
           runtime: 'node',
@@ -160,6 +162,7 @@ export default defineCommand({
           log,
           identity,
           sshKeys: nodeSshKeys,
+          reportKey: async () => reportKey,
         },
         openDb: () => ({ db, release: async () => undefined }),
         maxBodyBytes: config.server.max_body_bytes,
@@ -177,7 +180,12 @@ export default defineCommand({
       });
       stops.unshift(() => server.close());
       stops.unshift(
-        startTimer(log, { db, jobKey: () => identity.jobKey(), housekeeping: config.housekeeping }),
+        startTimer(log, {
+          db,
+          jobKey: () => identity.jobKey(),
+          housekeeping: config.housekeeping,
+          reportKey: async () => reportKey,
+        }),
       );
       stops.unshift(startAuditAnchor(auditHeadFile(config), files.credentialKeyFile, db, log));
       if (runner) {

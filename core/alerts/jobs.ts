@@ -10,13 +10,15 @@ export const NOTIFY_JOB = 'notify';
 /** Five attempts: the first and four retries, 5 s, 10 s, 20 s and 40 s apart (the queue's backoff). */
 export const NOTIFY_MAX_ATTEMPTS = 5;
 
-export type NotifyPurpose = 'fired' | 'resolved' | 'test';
+export type NotifyPurpose = 'fired' | 'resolved' | 'test' | 'report';
 
 /** The signed payload of a delivery: ids only, the runner loads the alert and the channel. */
 export interface NotifyPayload {
   channel_id: string;
   alert_id: string | null;
   purpose: NotifyPurpose;
+  /** Set for `report`: the snapshot a report schedule delivers. */
+  report_id?: string;
 }
 
 /** Asks a runner to evaluate the event log (at most one such job waits at a time). */

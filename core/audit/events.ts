@@ -87,6 +87,13 @@ export const AUDIT_EVENTS = {
   'channel.tested': 'A test message was queued for a notification channel',
   'host.intel.requested':
     "A collection of a host's inventory (packages, services, users, ports …) was queued",
+  'profile.assigned': 'A benchmark profile was assigned to a host or group (replacing any earlier one)',
+  'profile.unassigned': "A host's or group's own profile was removed (it falls back to the next level)",
+  'report.created':
+    'A report snapshot was generated (by a user or a report schedule), signed when a report key is configured',
+  'report.downloaded': 'A report snapshot was downloaded (HTML or JSON)',
+  'report_schedule.created': 'A report schedule was created',
+  'report_schedule.deleted': 'A report schedule was deleted',
 } as const;
 
 export type AuditCode = keyof typeof AUDIT_EVENTS;

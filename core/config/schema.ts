@@ -202,6 +202,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    reports: z
+      .object({
+        /** The Ed25519 report key (`openwatch report keygen`) `serve` signs report snapshots with. */
+        key_file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     notifications: z
       .object({
         allow_private_networks: z

@@ -43,7 +43,7 @@ async function exportHost(db: Queryable, id: string): Promise<ExportHost | undef
   return rows[0];
 }
 
-async function exportResults(db: Queryable, scanId: string): Promise<ExportResult[]> {
+export async function exportResults(db: Queryable, scanId: string): Promise<ExportResult[]> {
   const { rows } = await db.query<ExportResult>(
     `select r.rule_id, rc.title, r.severity, r.status, r.reason,
             coalesce(rc.refs, '{}'::jsonb) as "references", e.body as evidence, ${guidanceColumns('r.status')}

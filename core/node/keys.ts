@@ -17,7 +17,8 @@ export function newCredentialKey(): string {
   return `${randomBytes(CREDENTIAL_KEY_BYTES).toString('base64')}\n`;
 }
 
-function readKeyFile(path: string, what: string): Buffer {
+/** A key file's bytes; refused when missing, not a regular file, or readable by group or others. */
+export function readKeyFile(path: string, what: string): Buffer {
   let st;
   try {
     st = statSync(path);

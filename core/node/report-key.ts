@@ -1,7 +1,9 @@
 import type { CryptoKey } from 'jose';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { importReportKeyPem, type ReportKey as ServerReportKey } from '../reports/key.ts';
 import { writeSecretFile } from './files.ts';
+import { readKeyFile } from './keys.ts';
 
 /** A report signing key as WebCrypto wants it, with its raw public half. */
 export interface ReportKey {
@@ -36,4 +38,11 @@ export async function loadReportPublicKey(file: string): Promise<Uint8Array<Arra
   const key = createPublicKey(await readFile(file, 'utf8'));
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: not an Ed25519 public key`);
   return rawPublic(key);
+}
+
+/** The key `serve` signs report snapshots with (`reports.key_file`), or undefined when none is configured. */
+export async function serverReportKey(file: string | undefined): Promise<ServerReportKey | undefined> {
+  return file === undefined
+    ? undefined
+    : importReportKeyPem(readKeyFile(file, 'report key file').toString('utf8'));
 }

@@ -10,6 +10,8 @@ export interface Message {
   payload: Record<string, unknown>;
   /** Absolute link to the console page, when a public URL is configured. */
   url: string | null;
+  /** Files e-mail attaches (a scheduled report's HTML); other channels ignore them. */
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 const escapeHtml = (s: string) =>
@@ -18,14 +20,14 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-function heading(purpose: NotifyPurpose): string {
+function heading(purpose: Exclude<NotifyPurpose, 'report'>): string {
   if (purpose === 'test') return '[OpenWatch] Test notification';
   return purpose === 'resolved' ? '[OpenWatch] Resolved' : '[OpenWatch] Alert';
 }
 
 /** Renders an alert (or, for `test`, a fixed test message) for delivery. */
 export function renderMessage(
-  purpose: NotifyPurpose,
+  purpose: Exclude<NotifyPurpose, 'report'>,
   alert: AlertRow | undefined,
   o: { channelName: string; consoleUrl: string | null; sentAt: Date },
 ): Message {

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'exceptions:manage': 'Request and withdraw rule exceptions',
   'exceptions:approve': 'Approve or reject rule exceptions',
   'reports:read': 'View and download reports',
+  'reports:create': 'Generate report snapshots and manage report schedules',
   'reports:export': 'Export results and reports in bulk',
   'alerts:read': 'View alerts and notification channels',
   'alerts:manage': 'Configure alert rules and notification channels',

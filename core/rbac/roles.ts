@@ -31,6 +31,7 @@ export const BUILTIN_ROLES: Record<BuiltinRoleName, { description: string; permi
         'settings:read',
         'credentials:read',
         'reports:export',
+        'reports:create',
       ],
     },
     operator: {
@@ -46,6 +47,7 @@ export const BUILTIN_ROLES: Record<BuiltinRoleName, { description: string; permi
         'exceptions:manage',
         'alerts:manage',
         'reports:export',
+        'reports:create',
       ],
     },
     security_admin: {

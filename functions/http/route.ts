@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/types.ts';
 import type { SshKeyParser } from '../../core/fleet/ssh-key.ts';
 import type { IdentityRuntime } from '../../core/identity/runtime.ts';
 import type { Logger } from '../../core/log.ts';
+import type { ReportKey } from '../../core/reports/key.ts';
 import type { RouteAccess } from '../../core/rbac/permissions.ts';
 import type { BuildInfo } from '../../core/version.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -24,6 +25,8 @@ export interface AppServices {
   identity: IdentityRuntime;
   /** SSH private-key parsing for key credentials; absent on workerd (ssh2 needs Node). */
   sshKeys?: SshKeyParser;
+  /** The report signing key (docs/reports.md); absent or undefined: snapshots are stored unsigned. */
+  reportKey?: () => Promise<ReportKey | undefined>;
 }
 
 /** Facts about the connection that only the runtime knows (never read from spoofable headers on Node). */

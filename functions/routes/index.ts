@@ -78,6 +78,23 @@ import { openapi } from './openapi.ts';
 import { changesRoute, postureRoute, postureTrendRoute, topFailingRoute } from './posture.ts';
 import { hostResultsRoute } from './results.ts';
 import {
+  deleteGroupProfileRoute,
+  deleteHostProfileRoute,
+  getGroupProfileRoute,
+  getHostProfileRoute,
+  getOsDefaultsRoute,
+  putGroupProfileRoute,
+  putHostProfileRoute,
+  putOsDefaultsRoute,
+} from './profile-assignments.ts';
+import { getProfileRoute, listProfilesRoute } from './profiles.ts';
+import {
+  createReportScheduleRoute,
+  deleteReportScheduleRoute,
+  listReportSchedulesRoute,
+} from './report-schedules.ts';
+import { createReportRoute, downloadReportRoute, getReportRoute, listReportsRoute } from './reports.ts';
+import {
   createRoleRoute,
   deleteRoleRoute,
   getRoleRoute,
@@ -261,6 +278,23 @@ export const routes: AnyRoute[] = [
   fleetPortsRoute,
   // guidance, profiles and reports
   getRuleRoute,
+  listProfilesRoute,
+  getProfileRoute,
+  getHostProfileRoute,
+  putHostProfileRoute,
+  deleteHostProfileRoute,
+  getGroupProfileRoute,
+  putGroupProfileRoute,
+  deleteGroupProfileRoute,
+  getOsDefaultsRoute,
+  putOsDefaultsRoute,
+  createReportRoute,
+  listReportsRoute,
+  getReportRoute,
+  downloadReportRoute,
+  listReportSchedulesRoute,
+  createReportScheduleRoute,
+  deleteReportScheduleRoute,
   // console: fleet summary
   fleetSummaryRoute,
 ];

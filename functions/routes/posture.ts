@@ -9,6 +9,7 @@ import {
   type ChangeRow,
   type Scope,
 } from '../../core/db/sql/posture.ts';
+import { effectiveProfileCounts } from '../../core/db/sql/profiles.ts';
 import { exceptedFailures } from '../../core/db/sql/exceptions.ts';
 import { FRAMEWORKS } from '../../core/results/frameworks.ts';
 import { postureScore, scoreWithExceptions, type PostureCounts } from '../../core/results/score.ts';
@@ -55,7 +56,7 @@ export const postureRoute = defineRoute({
   path: '/api/v1/posture',
   permission: 'results:read',
   summary:
-    'Posture score of the fleet, a host, a group or a framework, now or at a past time (`at`), with a per-framework breakdown',
+    "Posture score of the fleet, a host, a group or a framework, now or at a past time (`at`), with a per-framework breakdown; each host counts only its effective profile's rules",
   tags: ['posture'],
   query: z.object({ ...scopeQuery, at: isoTime.optional() }).strict(),
   responses: {
@@ -70,11 +71,20 @@ export const postureRoute = defineRoute({
         counts: countsSchema,
         hosts: z.object({ total: z.number().int(), assessed: z.number().int() }),
         frameworks: z.array(z.object({ framework: z.string(), score: scoreSchema, counts: countsSchema })),
+        /** Hosts in scope per effective profile: each host is scored against its own (null: every rule). */
+        profiles: z.array(
+          z.object({
+            profile_id: z.string().nullable(),
+            source: z.enum(['host', 'group', 'os_default']).nullable(),
+            hosts: z.number().int(),
+          }),
+        ),
       }),
     },
   },
   handler: async ({ db, query }) => {
     const scope = scopeOf(query);
+    const profiles = await effectiveProfileCounts(db, scope);
     const c = await postureCounts(db, scope, query.at);
     const exceptedFail = await exceptedFailures(db, scope, query.at);
     const frameworks = await postureByFramework(
@@ -95,6 +105,7 @@ export const postureRoute = defineRoute({
         score: postureScore(f),
         counts: countsView(f),
       })),
+      profiles,
     });
   },
 });

@@ -44,6 +44,7 @@ export async function sendEmail(
       subject: message.subject,
       text: message.text,
       html: message.html,
+      ...(message.attachments ? { attachments: message.attachments } : {}),
     });
     return `SMTP accepted ${info.accepted.length} of ${config.to.length} recipients`;
   } finally {

@@ -7,6 +7,8 @@ import type { Db } from '../../core/db/types.ts';
 import type { Logger } from '../../core/log.ts';
 import { openChannel, type OpenedChannel } from '../../core/notify/channels.ts';
 import { renderMessage, type Message } from '../../core/notify/message.ts';
+import { renderReportMessage } from '../../core/notify/report-message.ts';
+import { getSnapshot, snapshotBodies } from '../../core/db/sql/reports.ts';
 import { PermanentJobError, type JobHandler } from '../job-loop.ts';
 import { DeliveryRefused, type DeliveryPolicy } from './address-guard.ts';
 import { sendEmail } from './email.ts';
@@ -18,7 +20,8 @@ const payloadSchema = z
   .object({
     channel_id: z.uuid(),
     alert_id: z.uuid().nullable(),
-    purpose: z.enum(['fired', 'resolved', 'test']),
+    purpose: z.enum(['fired', 'resolved', 'test', 'report']),
+    report_id: z.uuid().optional(),
   })
   .strict();
 
@@ -46,6 +49,23 @@ function send(
   }
 }
 
+async function messageFor(
+  deps: NotifyJobDeps,
+  p: z.infer<typeof payloadSchema>,
+  channelName: string,
+): Promise<Message> {
+  const o = { channelName, consoleUrl: deps.policy.consoleUrl ?? null, sentAt: new Date() };
+  if (p.purpose === 'report') {
+    const snapshot = p.report_id ? await getSnapshot(deps.db, p.report_id) : undefined;
+    const bodies = snapshot ? await snapshotBodies(deps.db, snapshot.id) : undefined;
+    if (!snapshot || !bodies) throw new PermanentJobError('the report no longer exists');
+    return renderReportMessage(snapshot, bodies, o);
+  }
+  const alert = p.alert_id === null ? undefined : await alertById(deps.db, p.alert_id, null);
+  if (p.alert_id !== null && !alert) throw new PermanentJobError('the alert no longer exists');
+  return renderMessage(p.purpose, alert, o);
+}
+
 /**
  * Delivers one message to one channel and logs the attempt (alert_deliveries). A failure is retried
  * by the queue with backoff; a refused destination or a receiver's 4xx ends it. One channel failing
@@ -59,14 +79,8 @@ export function notifyJobHandler(deps: NotifyJobDeps): JobHandler {
     const row = await channelById(deps.db, p.channel_id);
     if (!row) throw new PermanentJobError('the channel no longer exists');
     if (!row.enabled && p.purpose !== 'test') throw new PermanentJobError('the channel is disabled');
-    const alert = p.alert_id === null ? undefined : await alertById(deps.db, p.alert_id, null);
-    if (p.alert_id !== null && !alert) throw new PermanentJobError('the alert no longer exists');
     const log = deps.log.child({ channel_id: row.id, alert_id: p.alert_id, attempt: job.attempts });
-    const message = renderMessage(p.purpose, alert, {
-      channelName: row.name,
-      consoleUrl: deps.policy.consoleUrl ?? null,
-      sentAt: new Date(),
-    });
+    const message = await messageFor(deps, p, row.name);
     const attempt = { alertId: p.alert_id, channelId: row.id, purpose: p.purpose, attempt: job.attempts };
     try {
       const channel = await openChannel(await deps.keyring(), row);

@@ -6,6 +6,7 @@ import { createLogger } from '../../core/log.ts';
 import { nodeCommonPasswords } from '../../core/node/identity-runtime.ts';
 import { nodeSshKeys } from '../../core/node/ssh-key.ts';
 import { createApp, type App } from '../../functions/app.ts';
+import type { AppServices } from '../../functions/http/route.ts';
 import { testIdentityRuntime } from './identity.ts';
 
 /** A password that passes the policy for any account (15+ characters, not common, no username). */
@@ -27,6 +28,7 @@ export function testApp(
   db: Db,
   settings: Partial<Record<keyof IdentitySettings, number>> = {},
   keys?: Pick<IdentityRuntime, 'keyring' | 'jobKey'>,
+  extra: Pick<AppServices, 'reportKey'> = {},
 ): TestApp {
   const logs: string[] = [];
   const identity = Object.assign(testIdentityRuntime(settings), keys ?? {});
@@ -38,6 +40,7 @@ export function testApp(
       log: createLogger({ level: 'debug', format: 'json', write: (l) => logs.push(l) }),
       identity,
       sshKeys: nodeSshKeys,
+      ...extra,
     },
     openDb: () => ({ db, release: async () => undefined }),
   });

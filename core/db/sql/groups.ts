@@ -1,4 +1,5 @@
 import type { Queryable } from '../types.ts';
+import { rebuildPostureSummary } from './posture-summary.ts';
 import { GROUP_MEMBER } from './hosts.ts';
 
 export interface GroupRow {
@@ -71,8 +72,20 @@ export async function updateGroup(
   return rowCount === 0 ? undefined : groupById(q, id);
 }
 
+/**
+ * A group's members changed (or the group went): when the group assigns a profile, which profile applies
+ * to those hosts changed too, and the posture summaries, which count each host's profile rules, follow.
+ */
+async function rescoreIfProfiled(q: Queryable, groupId: string, profiled?: boolean): Promise<void> {
+  const has =
+    profiled ?? (await q.query('select 1 from group_profiles where group_id = $1', [groupId])).rowCount > 0;
+  if (has) await rebuildPostureSummary(q);
+}
+
 export async function deleteGroup(q: Queryable, id: string): Promise<boolean> {
+  const profiled = (await q.query('select 1 from group_profiles where group_id = $1', [id])).rowCount > 0;
   const { rowCount } = await q.query('delete from host_groups where id = $1', [id]);
+  if (rowCount > 0) await rescoreIfProfiled(q, id, profiled);
   return rowCount > 0;
 }
 
@@ -113,6 +126,7 @@ export async function setGroupMembers(
      on conflict do nothing returning host_id`,
     [groupId, hostIds],
   );
+  if (added.rows.length + removed.rows.length > 0) await rescoreIfProfiled(q, groupId);
   return { added: added.rows.map((r) => r.host_id), removed: removed.rows.map((r) => r.host_id) };
 }
 
@@ -121,6 +135,7 @@ export async function addGroupMember(q: Queryable, groupId: string, hostId: stri
     'insert into host_group_members (group_id, host_id) values ($1, $2) on conflict do nothing',
     [groupId, hostId],
   );
+  if (rowCount > 0) await rescoreIfProfiled(q, groupId);
   return rowCount > 0;
 }
 
@@ -129,5 +144,6 @@ export async function removeGroupMember(q: Queryable, groupId: string, hostId: s
     groupId,
     hostId,
   ]);
+  if (rowCount > 0) await rescoreIfProfiled(q, groupId);
   return rowCount > 0;
 }

@@ -1,30 +1,40 @@
 import type { Queryable } from '../types.ts';
+import { IN_EFFECTIVE_PROFILE } from './effective-profile.ts';
 
 /**
  * The posture summaries (migrations/0015_posture_summary.sql) that posture, top failing and the fleet
  * summary read: `host_posture` (verdict counts per host, over all rules as framework '*' and per framework
  * key of the rules' catalog references) and `rule_posture` (live hosts failing each rule). They are
  * written in the transaction that changes host_rule_state, so they are exactly what aggregating the
- * current state would give; test/results/posture-summary.test.ts compares the two.
+ * current state would give; test/results/posture-summary.test.ts compares the two. They count only the
+ * verdicts inside each host's effective profile (every verdict for a host without one), as posture is
+ * scored against the profile: a change of which profile applies to hosts (an assignment, a group's
+ * members, the OS defaults, the profiles themselves) rebuilds them ({@link rebuildPostureSummary}).
  */
 
 /** host_posture's key for "every rule", whatever its references. */
 export const ALL_RULES = '*';
 
-const HOST_COUNTS = `select s.host_id, k.framework,
-       count(*) filter (where s.status = 'pass'), count(*) filter (where s.status = 'fail'),
-       count(*) filter (where s.status = 'error'), count(*) filter (where s.status = 'not_applicable'),
-       count(*) filter (where s.status = 'not_assessable')
-  from host_rule_state s
-  left join rule_catalog rc on rc.rule_id = s.rule_id
-  cross join lateral (select '${ALL_RULES}' union all select jsonb_object_keys(coalesce(rc.refs, '{}'::jsonb))) k(framework)`;
+const HOST_COUNTS = `select x.host_id, k.framework,
+       count(*) filter (where x.status = 'pass'), count(*) filter (where x.status = 'fail'),
+       count(*) filter (where x.status = 'error'), count(*) filter (where x.status = 'not_applicable'),
+       count(*) filter (where x.status = 'not_assessable')
+  from host_rule_state x
+  left join rule_catalog rc on rc.rule_id = x.rule_id
+  cross join lateral (select '${ALL_RULES}' union all select jsonb_object_keys(coalesce(rc.refs, '{}'::jsonb))) k(framework)
+ where ${IN_EFFECTIVE_PROFILE}`;
+
+/** hosts.score (the host list's sort key) from the host's summary: pass ÷ (pass + fail), null without any. */
+const HOST_SCORE = `update hosts h
+   set score = (select case when p.pass + p.fail > 0 then p.pass::float8 / (p.pass + p.fail) end
+                  from host_posture p where p.host_id = h.id and p.framework = '${ALL_RULES}')`;
 
 const INSERT_HOST = `insert into host_posture (host_id, framework, pass, fail, error, not_applicable, not_assessable)`;
 
 /** The rules a host fails now; read before its state moves, for {@link addHostFailures}. */
 export async function failingRules(tx: Queryable, hostId: string): Promise<string[]> {
   const { rows } = await tx.query<{ rule_id: string }>(
-    `select rule_id from host_rule_state where host_id = $1 and status = 'fail'`,
+    `select x.rule_id from host_rule_state x where x.host_id = $1 and x.status = 'fail' and ${IN_EFFECTIVE_PROFILE}`,
     [hostId],
   );
   return rows.map((r) => r.rule_id);
@@ -43,13 +53,14 @@ export async function refreshHostPosture(
   before: readonly string[],
 ): Promise<void> {
   await tx.query('delete from host_posture where host_id = $1', [hostId]);
-  await tx.query(`${INSERT_HOST} ${HOST_COUNTS} where s.host_id = $1 group by s.host_id, k.framework`, [
+  await tx.query(`${INSERT_HOST} ${HOST_COUNTS} and x.host_id = $1 group by x.host_id, k.framework`, [
     hostId,
   ]);
   await tx.query(
     `with live as (select id from hosts where id = $1 and deleted_at is null for share),
           d as (select rule_id, sum(n)::int as n
-                  from (select rule_id, 1 as n from host_rule_state where host_id = $1 and status = 'fail'
+                  from (select x.rule_id, 1 as n from host_rule_state x
+                         where x.host_id = $1 and x.status = 'fail' and ${IN_EFFECTIVE_PROFILE}
                         union all select unnest($2::text[]), -1) u
                  group by rule_id having sum(n) <> 0)
      insert into rule_posture as r (rule_id, failing_hosts)
@@ -60,19 +71,23 @@ export async function refreshHostPosture(
 }
 
 /**
- * Rebuilds both summaries from the current state: after the rule catalog changed, and for seeded data.
+ * Rebuilds both summaries and the hosts' scores from the current state: after the rule catalog changed,
+ * after a change of which profile applies to hosts (each summary counts only its host's profile rules;
+ * such changes are administrative and rare, and the rebuild reads every current state), and for seeded
+ * data.
  * Run in a transaction: the share lock waits for result writers in progress and holds new ones until
  * the rebuild commits, so none of their changes falls between the delete and the insert.
  */
 export async function rebuildPostureSummary(tx: Queryable): Promise<void> {
   await tx.query('lock table host_rule_state in share mode');
   await tx.query('delete from host_posture');
-  await tx.query(`${INSERT_HOST} ${HOST_COUNTS} group by s.host_id, k.framework`);
+  await tx.query(`${INSERT_HOST} ${HOST_COUNTS} group by x.host_id, k.framework`);
   await tx.query('delete from rule_posture');
   await tx.query(
     `insert into rule_posture (rule_id, failing_hosts)
-     select s.rule_id, count(*) from host_rule_state s join hosts h on h.id = s.host_id
-      where s.status = 'fail' and h.deleted_at is null
-      group by s.rule_id`,
+     select x.rule_id, count(*) from host_rule_state x join hosts h on h.id = x.host_id
+      where x.status = 'fail' and h.deleted_at is null and ${IN_EFFECTIVE_PROFILE}
+      group by x.rule_id`,
   );
+  await tx.query(HOST_SCORE);
 }

@@ -1,6 +1,7 @@
 import type { PostureCounts } from '../../results/score.ts';
 import type { Queryable } from '../types.ts';
 import { ALL_RULES } from './posture-summary.ts';
+import { IN_EFFECTIVE_PROFILE } from './effective-profile.ts';
 import { guidanceColumns, type ResultGuidance } from './rule-catalog.ts';
 
 /**
@@ -20,8 +21,12 @@ export interface Scope {
 
 export const scopeParams = (s: Scope) => [s.hostId ?? null, s.groupId ?? null, s.framework ?? null];
 
-/** Conditions on `x` (host_id, rule_id) joined to hosts `h`; uses $1..$3. */
+/**
+ * Conditions on `x` (host_id, rule_id) joined to hosts `h`; uses $1..$3. A verdict of a rule outside its
+ * host's effective profile is out of scope: each host is scored against its profile (docs/profiles.md).
+ */
 export const SCOPE = `h.deleted_at is null
+  and ${IN_EFFECTIVE_PROFILE}
   and ($1::uuid is null or x.host_id = $1)
   and ($2::uuid is null or exists (select 1 from host_group_members m
                                     where m.group_id = $2 and m.host_id = x.host_id))

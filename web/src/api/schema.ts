@@ -914,7 +914,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Posture score of the fleet, a host, a group or a framework, now or at a past time (`at`), with a per-framework breakdown */
+        /** Posture score of the fleet, a host, a group or a framework, now or at a past time (`at`), with a per-framework breakdown; each host counts only its effective profile's rules */
         get: operations["getApiV1Posture"];
         put?: never;
         post?: never;
@@ -1657,6 +1657,183 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Benchmark profiles (CIS, STIG, PCI DSS, baseline) with their rule counts */
+        get: operations["getApiV1Profiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One profile: its rules (with title and severity), variables and the OSes it is the default for */
+        get: operations["getApiV1ProfilesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A host's own profile and its effective profile (host > group > OS default > every rule) */
+        get: operations["getApiV1HostsIdProfile"];
+        /** Assign a profile to a host: its next scans run that profile's rules and its score counts only them */
+        put: operations["putApiV1HostsIdProfile"];
+        post?: never;
+        /** Remove a host's own profile: it falls back to its group's, then its OS default */
+        delete: operations["deleteApiV1HostsIdProfile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's profile (its members without their own use it) */
+        get: operations["getApiV1GroupsIdProfile"];
+        /** Assign a profile to a group: members without a profile of their own are scanned and scored against it */
+        put: operations["putApiV1GroupsIdProfile"];
+        post?: never;
+        /** Remove a group's profile */
+        delete: operations["deleteApiV1GroupsIdProfile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/profile-defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The profile each OS (family and version) gets when neither the host nor a group assigns one */
+        get: operations["getApiV1SettingsProfileDefaults"];
+        /** Replace the OS defaults (an empty list: hosts without an assignment run every rule) */
+        put: operations["putApiV1SettingsProfileDefaults"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report snapshots, newest first */
+        get: operations["getApiV1Reports"];
+        put?: never;
+        /** Generate an immutable report snapshot (executive, attestation, exception register or change report) of the fleet, a group or a host; signed when a report key is configured */
+        post: operations["postApiV1Reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report snapshot's metadata and its data */
+        get: operations["getApiV1ReportsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a snapshot as HTML or JSON: a signed report file (`openwatch report verify` checks it) when signed, else the document itself with its SHA-256 in a header */
+        get: operations["getApiV1ReportsIdDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report schedules: what is generated when, and which channels receive it */
+        get: operations["getApiV1ReportSchedules"];
+        put?: never;
+        /** Schedule a report (daily, weekly or monthly): each run stores a snapshot and delivers it to the channels (e-mail with the report attached, webhook with its JSON) */
+        post: operations["postApiV1ReportSchedules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a report schedule (its snapshots stay) */
+        delete: operations["deleteApiV1ReportSchedulesId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5538,6 +5715,11 @@ export interface operations {
                                 not_assessable: number;
                             };
                         }[];
+                        profiles: {
+                            profile_id: string | null;
+                            source: ("host" | "group" | "os_default") | null;
+                            hosts: number;
+                        }[];
                     };
                 };
             };
@@ -8519,6 +8701,876 @@ export interface operations {
                 };
             };
             /** @description No such rule in the catalog */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Profiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Profiles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            benchmark: string;
+                            rule_count: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ProfilesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        benchmark: string;
+                        rule_count: number;
+                        description: string;
+                        default_for: {
+                            family: string;
+                            min_version?: string;
+                            max_version?: string;
+                        }[];
+                        variables: {
+                            [key: string]: unknown;
+                        };
+                        rules: {
+                            rule_id: string;
+                            title: string | null;
+                            severity: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No such profile */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1HostsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profiles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                        effective: {
+                            profile_id: string | null;
+                            source: ("host" | "group" | "os_default") | null;
+                        };
+                    };
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1HostsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    profile_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The profiles now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                        effective: {
+                            profile_id: string | null;
+                            source: ("host" | "group" | "os_default") | null;
+                        };
+                    };
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown_profile */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1HostsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profiles now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                        effective: {
+                            profile_id: string | null;
+                            source: ("host" | "group" | "os_default") | null;
+                        };
+                    };
+                };
+            };
+            /** @description No such host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1GroupsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                    };
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1GroupsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    profile_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The profile now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                    };
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown_profile */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1GroupsIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assigned: string | null;
+                    };
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SettingsProfileDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OS defaults */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bundled: boolean;
+                        items: {
+                            family: string;
+                            version: string;
+                            profile_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1SettingsProfileDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        family: string;
+                        version: string;
+                        profile_id: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The OS defaults now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bundled: boolean;
+                        items: {
+                            family: string;
+                            version: string;
+                            profile_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description unknown_profile, or the same OS listed twice */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Reports: {
+        parameters: {
+            query?: {
+                kind?: "executive" | "attestation" | "exception_register" | "change_report";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of snapshots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "executive" | "attestation" | "exception_register" | "change_report";
+                            scope: {
+                                /** @enum {string} */
+                                type: "fleet" | "group" | "host";
+                                id: string | null;
+                                name: string | null;
+                            };
+                            period: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            title: string;
+                            sha256: {
+                                json: string;
+                                html: string;
+                            };
+                            signed_by: string | null;
+                            schedule_id: string | null;
+                            created_by: string | null;
+                            created_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "executive" | "attestation" | "exception_register" | "change_report";
+                    /**
+                     * @default fleet
+                     * @enum {string}
+                     */
+                    scope?: "fleet" | "group" | "host";
+                    /** Format: uuid */
+                    scope_id?: string;
+                    /** Format: date-time */
+                    from?: string;
+                    /** Format: date-time */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored snapshot */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "executive" | "attestation" | "exception_register" | "change_report";
+                        scope: {
+                            /** @enum {string} */
+                            type: "fleet" | "group" | "host";
+                            id: string | null;
+                            name: string | null;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        } | null;
+                        title: string;
+                        sha256: {
+                            json: string;
+                            html: string;
+                        };
+                        signed_by: string | null;
+                        schedule_id: string | null;
+                        created_by: string | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description No such host or group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description scope_id missing or not allowed, a period where none applies, from ≥ to, or too many hosts */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "executive" | "attestation" | "exception_register" | "change_report";
+                        scope: {
+                            /** @enum {string} */
+                            type: "fleet" | "group" | "host";
+                            id: string | null;
+                            name: string | null;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        } | null;
+                        title: string;
+                        sha256: {
+                            json: string;
+                            html: string;
+                        };
+                        signed_by: string | null;
+                        schedule_id: string | null;
+                        created_by: string | null;
+                        created_at: string;
+                        data: unknown;
+                    };
+                };
+            };
+            /** @description No such report */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsIdDownload: {
+        parameters: {
+            query?: {
+                format?: "html" | "json";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed report file, or the unsigned document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such report */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "executive" | "attestation" | "exception_register" | "change_report";
+                            scope: {
+                                /** @enum {string} */
+                                type: "fleet" | "group" | "host";
+                                id: string | null;
+                            };
+                            /** @enum {string} */
+                            every: "daily" | "weekly" | "monthly";
+                            channel_ids: string[];
+                            enabled: boolean;
+                            next_run_at: string;
+                            last_run_at: string | null;
+                            last_report_id: string | null;
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ReportSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "executive" | "attestation" | "exception_register" | "change_report";
+                    /**
+                     * @default fleet
+                     * @enum {string}
+                     */
+                    scope?: "fleet" | "group" | "host";
+                    /** Format: uuid */
+                    scope_id?: string;
+                    /** @enum {string} */
+                    every: "daily" | "weekly" | "monthly";
+                    /** @default [] */
+                    channel_ids?: string[];
+                    /** Format: date-time */
+                    first_run_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "executive" | "attestation" | "exception_register" | "change_report";
+                        scope: {
+                            /** @enum {string} */
+                            type: "fleet" | "group" | "host";
+                            id: string | null;
+                        };
+                        /** @enum {string} */
+                        every: "daily" | "weekly" | "monthly";
+                        channel_ids: string[];
+                        enabled: boolean;
+                        next_run_at: string;
+                        last_run_at: string | null;
+                        last_report_id: string | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description No such host or group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description scope_id missing or not allowed, or an unknown channel */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1ReportSchedulesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such schedule */
             404: {
                 headers: {
                     [name: string]: unknown;

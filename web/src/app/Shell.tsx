@@ -19,6 +19,8 @@ const MAIN: NavItem[] = [
   { to: '/rules', label: 'Rules', permission: 'rules:read' },
   { to: '/exceptions', label: 'Exceptions', permission: 'exceptions:read' },
   { to: '/alerts', label: 'Alerts', permission: 'alerts:read' },
+  { to: '/reports', label: 'Reports', permission: 'reports:read' },
+  { to: '/profiles', label: 'Profiles', permission: 'rules:read' },
 ];
 
 const ADMIN: NavItem[] = [

@@ -95,6 +95,8 @@ const rules = createRoute({
 const exceptions = page('/exceptions', () => import('../pages/exceptions/Exceptions.tsx'), 'Exceptions');
 const alerts = page('/alerts', () => import('../pages/alerts/Alerts.tsx'), 'Alerts');
 const channels = page('/alerts/channels', () => import('../pages/alerts/Channels.tsx'), 'Channels');
+const reports = page('/reports', () => import('../pages/reports/Reports.tsx'), 'Reports');
+const profiles = page('/profiles', () => import('../pages/profiles/Profiles.tsx'), 'Profiles');
 const users = page('/admin/users', () => import('../pages/admin/Users.tsx'), 'Users');
 const credentials = page('/admin/credentials', () => import('../pages/admin/Credentials.tsx'), 'Credentials');
 const audit = page('/admin/audit', () => import('../pages/admin/Audit.tsx'), 'Audit');
@@ -119,6 +121,8 @@ const tree = root.addChildren([
     exceptions,
     alerts,
     channels,
+    reports,
+    profiles,
     users,
     credentials,
     audit,
