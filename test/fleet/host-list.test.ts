@@ -3,6 +3,7 @@ import { HOST_SORTS, listHosts, type HostSort } from '../../core/db/sql/host-lis
 import type { Queryable } from '../../core/db/types.ts';
 import { loginAs, seedUser, testApp, type TestApp } from '../helpers/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { failingRules, refreshHostPosture } from '../../core/db/sql/posture-summary.ts';
 
 interface Host {
   id: string;
@@ -72,14 +73,19 @@ describe('host list: sort, filter, keyset paging (GET /api/v1/hosts)', () => {
     );
     const scanId = scan.rows[0]?.id;
     const statuses = [...Array<string>(pass).fill('pass'), ...Array<string>(fail).fill('fail'), 'error'];
-    await t.db.query(
-      `insert into host_rule_state (host_id, rule_id, status, severity, evidence_hash, last_scan_id,
-         last_checked_at, status_since)
-       select $1, 'rule-' || n, s, 'medium', 'e0', $2, $3, $3 from unnest($4::text[]) with ordinality as x(s, n)
-       on conflict (host_id, rule_id) do update set status = excluded.status`,
-      [hostId, scanId, at, statuses],
-    );
-    await t.db.query(`update scans set status = 'completed', finished_at = $2 where id = $1`, [scanId, at]);
+    // As core/results/apply.ts writes a scan: the state, the host's summary, then the completion.
+    await t.db.transaction(async (tx) => {
+      const before = await failingRules(tx, hostId);
+      await tx.query(
+        `insert into host_rule_state (host_id, rule_id, status, severity, evidence_hash, last_scan_id,
+           last_checked_at, status_since)
+         select $1, 'rule-' || n, s, 'medium', 'e0', $2, $3, $3 from unnest($4::text[]) with ordinality as x(s, n)
+         on conflict (host_id, rule_id) do update set status = excluded.status`,
+        [hostId, scanId, at, statuses],
+      );
+      await refreshHostPosture(tx, hostId, before);
+      await tx.query(`update scans set status = 'completed', finished_at = $2 where id = $1`, [scanId, at]);
+    });
   };
 
   beforeAll(async () => {
