@@ -17,6 +17,14 @@ import { debian12Tarball, ROOTFS_CACHE } from '../../test/helpers/debian-root.ts
 
 const exec = promisify(execFile);
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * What the scenario and the scan run as: root without the capabilities that reach past the namespaces
+ * into the shared machine (kernel audit rules, modules, reboot, clock). `auditctl` therefore cannot read
+ * the running audit rules, as in a container: audit checks judge the rule files, which is what
+ * ComplianceAsCode's own checks read.
+ */
+const CHROOT =
+  'setpriv --bounding-set -audit_control,-audit_write,-audit_read,-sys_module,-sys_boot,-sys_time chroot';
 /** What a Debian server the benchmark authors test on has besides minbase. */
 export const BASE_PACKAGES = [
   'openssh-server',
@@ -57,9 +65,12 @@ async function inBase(base: string, script: string): Promise<string> {
 /**
  * The base root, made once a day: the minbase tarball, BASE_PACKAGES installed (services never started:
  * policy-rc.d), and every further package a scenario asks for downloaded into apt's cache so the
- * scenario can install it offline inside its namespace. Returns the packages apt could not find.
+ * scenario can install it offline inside its namespace. Returns the packages apt could not find and the
+ * packages the base already has.
  */
-export async function baseRoot(extra: readonly string[]): Promise<{ base: string; missing: string[] }> {
+export async function baseRoot(
+  extra: readonly string[],
+): Promise<{ base: string; missing: string[]; installed: Set<string> }> {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   const base = join(ROOTFS_CACHE, `scenarios-base-${day}`);
   if (!existsSync(base)) {
@@ -100,7 +111,13 @@ export async function baseRoot(extra: readonly string[]): Promise<{ base: string
     .split('\n')
     .filter(Boolean);
   const missing = [...unknown, ...failed].sort();
-  return { base, missing };
+  const installed = new Set(
+    (await inBase(base, "dpkg-query -W -f '${db:Status-Abbrev} ${Package}\\n'"))
+      .split('\n')
+      .filter((l) => l.startsWith('ii '))
+      .map((l) => l.trim().split(/\s+/)[1] ?? ''),
+  );
+  return { base, missing, installed };
 }
 
 export interface ScenarioRun {
@@ -146,17 +163,31 @@ export async function runScenario(o: {
     'set +e',
     ...(o.packages.length > 0
       ? [
-          `chroot ${shq(r)} /usr/bin/env -i PATH=${PATH} DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download --no-install-recommends ${o.packages.map(shq).join(' ')} >${shq(join(o.work, 'log'))} 2>&1 || { echo "${READY} 250"; exec sleep infinity; }`,
+          `${CHROOT} ${shq(r)} /usr/bin/env -i PATH=${PATH} DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download --no-install-recommends ${o.packages.map(shq).join(' ')} >${shq(join(o.work, 'log'))} 2>&1 || { echo "${READY} 250"; exec sleep infinity; }`,
         ]
       : []),
-    `timeout ${Math.ceil(o.timeoutMs / 1000)} chroot ${shq(r)} /usr/bin/env -i PATH=${PATH} HOME=/root TERM=dumb SHARED=/ow-scenario/shared ` +
+    `timeout ${Math.ceil(o.timeoutMs / 1000)} ${CHROOT} ${shq(r)} /usr/bin/env -i PATH=${PATH} HOME=/root TERM=dumb SHARED=/ow-scenario/shared ` +
       `bash -c ${shq(`cd /ow-scenario/rule && exec bash -x ./${o.script}`)} >>${shq(join(o.work, 'log'))} 2>&1`,
     `echo "${READY} $?"`,
     'exec sleep infinity',
   ].join('\n');
   const child: ChildProcess = spawn(
     'unshare',
-    ['--mount', '--net', '--uts', '--ipc', '--propagation', 'private', '--', 'sh', '-c', setup],
+    [
+      '--mount',
+      '--net',
+      '--uts',
+      '--ipc',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      setup,
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const pid = child.pid;
@@ -208,7 +239,7 @@ export class ChrootTransport implements Transport {
 
   exec(command: string, options?: ExecOptions): Promise<ExecResult> {
     return this.local.exec(
-      `nsenter -t ${this.pid} -m -n -u -i -- chroot ${shq(this.root)} /usr/bin/env -i PATH=${PATH} HOME=/root LANG=C.UTF-8 /bin/sh -c ${shq(command)}`,
+      `nsenter -t ${this.pid} -m -n -u -i --pid=/proc/${this.pid}/ns/pid_for_children -- ${CHROOT} ${shq(this.root)} /usr/bin/env -i PATH=${PATH} HOME=/root LANG=C.UTF-8 /bin/sh -c ${shq(command)}`,
       options,
     );
   }

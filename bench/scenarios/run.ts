@@ -115,8 +115,12 @@ const { stdout } = await exec(
 const manifest = JSON.parse(stdout) as Manifest;
 
 const rows: Row[] = [];
-const todo: { rule: Rule; cac: string; s: Manifest['rules'][string]['scenarios'][number]; expected: Verdict }[] =
-  [];
+const todo: {
+  rule: Rule;
+  cac: string;
+  s: Manifest['rules'][string]['scenarios'][number];
+  expected: Verdict;
+}[] = [];
 let notDebian = 0;
 const noScenarios: string[] = [];
 const scenarioPattern = args.scenario ? new RegExp(args.scenario) : undefined;
@@ -135,12 +139,20 @@ for (const [cac, rule] of byCac) {
 }
 
 const packages = todo.flatMap((t) => t.s.packages.map(debianPackage)).filter((p): p is string => p !== null);
-const { base, missing } = await baseRoot(packages);
-console.error(`base root ${base}; ${todo.length} scenarios; packages apt cannot provide: ${missing.join(', ')}`);
+const { base, missing, installed } = await baseRoot(packages);
+console.error(
+  `base root ${base}; ${todo.length} scenarios; packages apt cannot provide: ${missing.join(', ')}`,
+);
 
 const timeoutMs = Number(args.timeout) * 1000;
 async function one(t: (typeof todo)[number], slot: number): Promise<Row> {
-  const row = { rule: t.rule.id, cac: t.cac, scenario: t.s.name, template: t.s.template, expected: t.expected };
+  const row = {
+    rule: t.rule.id,
+    cac: t.cac,
+    scenario: t.s.name,
+    template: t.s.template,
+    expected: t.expected,
+  };
   const skip = (reason: string): Row => ({ ...row, ours: null, agree: false, reason });
   const mapped = mapVariables(t.rule, t.s.variables);
   if ('reason' in mapped) return skip(`not comparable: variable: ${mapped.reason}`);
@@ -153,7 +165,7 @@ async function one(t: (typeof todo)[number], slot: number): Promise<Row> {
     files: join(rendered, t.cac),
     shared: join(rendered, 'shared'),
     script: t.s.name,
-    packages: pkgs.filter((p): p is string => p !== null),
+    packages: pkgs.filter((p): p is string => p !== null && !installed.has(p)),
     timeoutMs,
   });
   try {
@@ -174,7 +186,9 @@ async function one(t: (typeof todo)[number], slot: number): Promise<Row> {
     if (!r) return skip('not comparable: harness: no result');
     const ours = r.status === 'not_applicable' ? 'notapplicable' : r.status;
     const e = r.evidence[0];
-    const evidence = e ? `${e.source}: ${e.observed ?? '<absent>'} (expected ${e.expected})` : (r.reason ?? '');
+    const evidence = e
+      ? `${e.source}: ${e.observed ?? '<absent>'} (expected ${e.expected})`
+      : (r.reason ?? '');
     if (ours === 'not_assessable' || ours === 'error')
       return { ...row, ours, agree: false, reason: `not comparable: ours ${ours}: ${r.reason ?? evidence}` };
     const agree = ours === t.expected;
@@ -193,21 +207,21 @@ await Promise.all(
     while (next < todo.length) {
       const t = todo[next++];
       if (!t) break;
-      const row = await one(t, slot).catch(
-        (e: unknown): Row => ({
-          rule: t.rule.id,
-          cac: t.cac,
-          scenario: t.s.name,
-          template: t.s.template,
-          expected: t.expected,
-          ours: null,
-          agree: false,
-          reason: `not comparable: harness: ${e instanceof Error ? e.message : String(e)}`,
-        }),
-      );
+      const row = await one(t, slot).catch((e: unknown): Row => ({
+        rule: t.rule.id,
+        cac: t.cac,
+        scenario: t.s.name,
+        template: t.s.template,
+        expected: t.expected,
+        ours: null,
+        agree: false,
+        reason: `not comparable: harness: ${e instanceof Error ? e.message : String(e)}`,
+      }));
       rows.push(row);
       const mark = row.ours === null ? '-' : row.agree ? '=' : '!';
-      console.error(`${mark} [${rows.length}/${todo.length}] ${row.rule} ${row.scenario}: ${row.expected}/${row.ours ?? row.reason}`);
+      console.error(
+        `${mark} [${rows.length}/${todo.length}] ${row.rule} ${row.scenario}: ${row.expected}/${row.ours ?? row.reason}`,
+      );
     }
   }),
 );

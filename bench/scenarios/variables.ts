@@ -14,6 +14,7 @@ const alternatives: Rewrite = (v) => v.trim().split('|').join(',');
 const MAPPED: Record<string, [string, Rewrite]> = {
   sshd_idle_timeout_value: ['sshd_idle_timeout', same],
   sshd_max_auth_tries_value: ['max_auth_tries', same],
+  sysctl_kernel_kptr_restrict_value: ['kptr_restrict_value', same],
   var_account_disable_post_pw_expiration: ['account_inactive_days', same],
   var_accounts_maximum_age_login_defs: ['max_password_age', same],
   var_accounts_minimum_age_login_defs: ['pass_min_days', same],
@@ -51,7 +52,8 @@ function sysctlValues(node: unknown, out: string[] = []): string[] {
   else if (typeof node === 'object' && node !== null) {
     const o = node as Record<string, unknown>;
     const params = o.params as Record<string, unknown> | undefined;
-    if (o.method === 'sysctl' && params?.value !== undefined) out.push(String(params.value));
+    const v = params?.value;
+    if (o.method === 'sysctl' && (typeof v === 'number' || typeof v === 'string')) out.push(String(v));
     for (const v of Object.values(o)) sysctlValues(v, out);
   }
   return out;
