@@ -96,21 +96,32 @@ export async function baseRoot(
       .map((b) => b.slice(0, b.indexOf(':'))),
   );
   const unknown = wanted.filter((p) => !installable.has(p));
+  // Fetched once per base: the outcome of each download is remembered beside the base.
+  const ledger = `${base}.downloads.json`;
+  const fetched = existsSync(ledger)
+    ? (JSON.parse(readFileSync(ledger, 'utf8')) as Record<string, boolean>)
+    : {};
+  const todo = [...installable].filter((p) => !(p in fetched));
   // One at a time: some of them conflict with each other (firewalls, MTAs), never installed together.
-  const failed = (
-    await inBase(
-      base,
-      [...installable]
-        .map(
-          (p) =>
-            `apt-get install -y -q --download-only --no-install-recommends ${shq(p)} >/dev/null 2>&1 || echo ${shq(p)}`,
+  const failed = new Set(
+    (todo.length === 0
+      ? ''
+      : await inBase(
+          base,
+          todo
+            .map(
+              (p) =>
+                `apt-get install -y -q --download-only --no-install-recommends ${shq(p)} >/dev/null 2>&1 || echo ${shq(p)}`,
+            )
+            .join('\n'),
         )
-        .join('\n'),
     )
-  )
-    .split('\n')
-    .filter(Boolean);
-  const missing = [...unknown, ...failed].sort();
+      .split('\n')
+      .filter(Boolean),
+  );
+  for (const p of todo) fetched[p] = !failed.has(p);
+  writeFileSync(ledger, JSON.stringify(fetched, null, 2));
+  const missing = [...unknown, ...[...installable].filter((p) => fetched[p] === false)].sort();
   const installed = new Set(
     (await inBase(base, "dpkg-query -W -f '${db:Status-Abbrev} ${Package}\\n'"))
       .split('\n')

@@ -200,6 +200,40 @@ async function one(t: (typeof todo)[number], slot: number): Promise<Row> {
   }
 }
 
+/** Figures over the rows so far; written after every 25 scenarios, so an interrupted run leaves its part. */
+function save(done: boolean): void {
+  rows.sort((a, b) => a.rule.localeCompare(b.rule) || a.scenario.localeCompare(b.scenario));
+  const judged = rows.filter((r) => r.ours !== null && r.ours !== 'not_assessable' && r.ours !== 'error');
+  const agreed = judged.filter((r) => r.agree);
+  const falsePass = judged.filter((r) => r.expected === 'fail' && r.ours === 'pass');
+  const falseFail = judged.filter((r) => r.expected === 'pass' && r.ours === 'fail');
+  const reasons = new Map<string, number>();
+  for (const r of rows.filter((x) => !judged.includes(x))) {
+    const key = (r.reason ?? '').split(':').slice(0, 2).join(':');
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
+  const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)} %`);
+  const summary = {
+    rules: byCac.size,
+    rules_without_scenarios: noScenarios,
+    scenarios_not_for_debian12: notDebian,
+    applicable: todo.length,
+    run: rows.length,
+    judged: judged.length,
+    agree: agreed.length,
+    agreement: pct(agreed.length, judged.length),
+    agreement_of_run: pct(agreed.length, rows.length),
+    false_passes: falsePass.length,
+    false_fails: falseFail.length,
+    other_disagreements: judged.length - agreed.length - falsePass.length - falseFail.length,
+    not_comparable: Object.fromEntries([...reasons].sort((a, b) => b[1] - a[1])),
+    duration_s: Math.round((Date.now() - started) / 1000),
+    jobs,
+  };
+  writeFileSync(args.out, JSON.stringify({ complete: done, summary, results: rows }, null, 2) + '\n');
+  if (done) console.log(JSON.stringify(summary, null, 2));
+}
+
 const jobs = Math.max(1, Number(args.jobs));
 let next = 0;
 await Promise.all(
@@ -218,6 +252,7 @@ await Promise.all(
         reason: `not comparable: harness: ${e instanceof Error ? e.message : String(e)}`,
       }));
       rows.push(row);
+      if (rows.length % 25 === 0) save(false);
       const mark = row.ours === null ? '-' : row.agree ? '=' : '!';
       console.error(
         `${mark} [${rows.length}/${todo.length}] ${row.rule} ${row.scenario}: ${row.expected}/${row.ours ?? row.reason}`,
@@ -226,32 +261,4 @@ await Promise.all(
   }),
 );
 
-rows.sort((a, b) => a.rule.localeCompare(b.rule) || a.scenario.localeCompare(b.scenario));
-const judged = rows.filter((r) => r.ours !== null && r.ours !== 'not_assessable' && r.ours !== 'error');
-const agreed = judged.filter((r) => r.agree);
-const falsePass = judged.filter((r) => r.expected === 'fail' && r.ours === 'pass');
-const falseFail = judged.filter((r) => r.expected === 'pass' && r.ours === 'fail');
-const reasons = new Map<string, number>();
-for (const r of rows.filter((x) => !judged.includes(x))) {
-  const key = (r.reason ?? '').split(':').slice(0, 2).join(':');
-  reasons.set(key, (reasons.get(key) ?? 0) + 1);
-}
-const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)} %`);
-const summary = {
-  rules: byCac.size,
-  rules_without_scenarios: noScenarios,
-  scenarios_not_for_debian12: notDebian,
-  applicable: rows.length,
-  judged: judged.length,
-  agree: agreed.length,
-  agreement: pct(agreed.length, judged.length),
-  agreement_of_applicable: pct(agreed.length, rows.length),
-  false_passes: falsePass.length,
-  false_fails: falseFail.length,
-  other_disagreements: judged.length - agreed.length - falsePass.length - falseFail.length,
-  not_comparable: Object.fromEntries([...reasons].sort((a, b) => b[1] - a[1])),
-  duration_s: Math.round((Date.now() - started) / 1000),
-  jobs,
-};
-writeFileSync(args.out, JSON.stringify({ summary, results: rows }, null, 2) + '\n');
-console.log(JSON.stringify(summary, null, 2));
+save(true);
