@@ -119,7 +119,7 @@ const rows: Row[] = [];
 /** `--merge`: an earlier run's rows for every rule this run does not re-run (re-running a few rules). */
 const merged: Row[] = args.merge
   ? (JSON.parse(readFileSync(args.merge, 'utf8')) as { results: Row[] }).results.filter(
-      (r) => !byCac.has(r.cac),
+      (r) => ![...byCac.values()].some((x) => x.id === r.rule),
     )
   : [];
 const todo: {
