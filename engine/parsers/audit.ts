@@ -140,6 +140,30 @@ function subset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 }
 
 /**
+ * The actual rule's `-F` filters are exactly the wanted ones: a missing filter records what the benchmark
+ * excludes, and an extra one (`-F a2&0100`, `-F a0=0x1`) narrows the rule so that it records less than
+ * required. Two exceptions: a `perm=` with more letters than wanted (`perm=rx` for `perm=x`) widens the rule;
+ * and the login-uid pair `auid>=1000 auid!=unset` that CIS adds to every syscall rule is accepted as an
+ * extra, as ComplianceAsCode's checks accept it.
+ */
+const CIS_AUID = new Set(['auid>=1000', 'auid!=unset']);
+
+function fieldsCovered(want: ReadonlySet<string>, actual: ReadonlySet<string>): boolean {
+  const perm = (set: ReadonlySet<string>) => [...set].find((f) => f.startsWith('perm='));
+  const rest = (set: ReadonlySet<string>) => [...set].filter((f) => !f.startsWith('perm='));
+  const extra = rest(actual).filter((f) => !want.has(f));
+  if (!rest(want).every((f) => actual.has(f)) || !extra.every((f) => CIS_AUID.has(f))) return false;
+  const wantPerm = perm(want);
+  const actualPerm = perm(actual);
+  if (wantPerm === undefined || actualPerm === undefined) return wantPerm === actualPerm;
+  const have = new Set(actualPerm.slice(5).split(''));
+  return wantPerm
+    .slice(5)
+    .split('')
+    .every((c) => have.has(c));
+}
+
+/**
  * The actual rules that together cover `want`: for a watch, one rule; for a syscall rule, one rule per
  * expected syscall. Returns undefined when something is not covered.
  */
@@ -168,7 +192,7 @@ export function findCoverage(
       a.rule.kind === 'syscall' &&
       a.rule.listAction === want.listAction &&
       a.rule.arch === want.arch &&
-      subset(want.fields, a.rule.fields) &&
+      fieldsCovered(want.fields, a.rule.fields) &&
       keyOk(a.rule.key),
   );
   if (want.syscalls.size === 0) {

@@ -14,6 +14,11 @@ export interface KeyValueOptions {
   section?: string;
   commentChars: string;
   ignoreCaseKey: boolean;
+  /**
+   * Keep surrounding quotes as part of the value. systemd's configuration parser does not remove them
+   * (`Compress='yes'` is not a boolean and the setting is ignored); shell-style files do.
+   */
+  keepQuotes?: boolean;
 }
 
 function unquote(v: string): string {
@@ -48,7 +53,12 @@ export function parseKeyValues(file: string, text: string, o: KeyValueOptions): 
       value = t.slice(i + o.separator.length);
     }
     if (key === '') continue;
-    out.push({ key: o.ignoreCaseKey ? key.toLowerCase() : key, value: unquote(value), file, line: l.n });
+    out.push({
+      key: o.ignoreCaseKey ? key.toLowerCase() : key,
+      value: o.keepQuotes ? value.trim() : unquote(value),
+      file,
+      line: l.n,
+    });
   }
   return out;
 }

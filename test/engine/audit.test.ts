@@ -42,6 +42,28 @@ describe('audit rules', () => {
     expect(covered('-a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=500')).toBe(false);
   });
 
+  it('rejects a rule narrowed by an extra filter, accepts perm= with more letters', () => {
+    const rules = parseAuditRules(
+      'rules.d',
+      '-a always,exit -F arch=b32 -S creat -F a2&0100 -F exit=-EACCES -F auid>=1000 -F auid!=unset -k x\n' +
+        '-a always,exit -F arch=b64 -S clock_settime -F a0=0x1 -k time-change\n' +
+        '-a always,exit -F path=/usr/bin/chsh -F perm=rx -F auid>=1000 -F auid!=unset\n' +
+        '-a always,exit -F path=/usr/bin/su -F auid>=1000 -F auid!=unset\n',
+    );
+    const on = (rule: string) => {
+      const want = parseAuditRule(rule);
+      if (!want) throw new Error('unparseable');
+      return findCoverage(want, rules, false) !== undefined;
+    };
+    expect(on('-a always,exit -F arch=b32 -S creat -F exit=-EACCES -F auid>=1000 -F auid!=unset')).toBe(
+      false,
+    );
+    expect(on('-a always,exit -F arch=b64 -S clock_settime -k time-change')).toBe(false);
+    expect(on('-a always,exit -F arch=b64 -S clock_settime -F a0=0x0 -k time-change')).toBe(false);
+    expect(on('-a always,exit -F path=/usr/bin/chsh -F perm=x -F auid>=1000 -F auid!=unset')).toBe(true);
+    expect(on('-a always,exit -F path=/usr/bin/su -F perm=x -F auid>=1000 -F auid!=unset')).toBe(false);
+  });
+
   it('treats -C comparisons as symmetric', () => {
     expect(covered('-a always,exit -F arch=b64 -C euid!=uid -F euid=0 -S execve -k user_emulation')).toBe(
       true,

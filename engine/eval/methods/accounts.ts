@@ -231,14 +231,18 @@ export const accounts = defineMethod({
 
 export const groupMembers = defineMethod({
   name: 'group_members',
-  params: z.strictObject({ group: Name, allowed: z.array(Name).optional() }),
+  params: z.strictObject({
+    group: Name,
+    allowed: z.array(Name).optional(),
+    must_exist: z.boolean().optional(),
+  }),
   facts: () => [fileKey(GROUP), fileKey(PASSWD)],
   evaluate(p, { read }) {
     const allowed = new Set(p.allowed ?? []);
     const g = parseGroup(fileText(read, GROUP)).find((x) => x.name === p.group);
-    const expected = `members of ${p.group} ⊆ [${[...allowed].join(', ')}]`;
+    const expected = `${p.must_exist ? `${p.group} exists, ` : ''}members of ${p.group} ⊆ [${[...allowed].join(', ')}]`;
     if (!g)
-      return outcome(true, [
+      return outcome(!p.must_exist, [
         { source: GROUP, observed: null, expected, note: `group ${p.group} does not exist` },
       ]);
     const primary = parsePasswd(fileText(read, PASSWD))

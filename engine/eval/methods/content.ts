@@ -71,6 +71,7 @@ export const configValue = defineMethod({
     ignore_case_key: z.boolean().optional(),
     comment_chars: z.string().min(1).optional(),
     default: z.union([z.string(), z.number()]).optional(),
+    keep_quotes: z.boolean().optional(),
   }),
   check: checkComparator,
   facts: (p) => [fileKey(p.path), ...(p.drop_ins ? [filesKey(p.drop_ins)] : [])],
@@ -81,6 +82,7 @@ export const configValue = defineMethod({
       commentChars: p.comment_chars ?? '#',
       ignoreCaseKey: p.ignore_case_key ?? false,
       occurrence: p.occurrence ?? 'last',
+      keepQuotes: p.keep_quotes ?? false,
       ...(p.section !== undefined ? { section: p.section } : {}),
     });
     const subject = p.section ? `[${p.section}] ${p.key}` : p.key;

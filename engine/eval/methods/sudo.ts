@@ -60,11 +60,27 @@ export const sudoers = defineMethod({
     const last = parsed.defaults.filter((d) => d.name === name).pop();
     const expect = p.expect ?? 'present';
     const set = last !== undefined && !last.negated;
-    let ok = expect === 'present' ? set : !set;
+    const ok = expect === 'present' ? set : !set;
     let expected = `Defaults ${name} ${expect === 'present' ? 'set' : 'not set'}`;
     if (ok && expect === 'present' && p.value !== undefined) {
-      ok = compare(last?.value ?? null, p.op ?? '==', p.value);
-      expected = `Defaults ${name} ${describeComparator(p.op ?? '==', p.value)}`;
+      const cmp = { op: p.op ?? '==', value: p.value };
+      expected = `Defaults ${name} ${describeComparator(cmp.op, cmp.value)}`;
+      // Every assignment must comply, not only the one sudo applies (the last): CIS's audit greps every
+      // value in /etc/sudoers*, and ComplianceAsCode fails conflicting definitions.
+      const bad = parsed.defaults.filter(
+        (d) => d.name === name && !d.negated && !compare(d.value ?? null, cmp.op, cmp.value),
+      );
+      if (bad.length > 0) {
+        return outcome(
+          false,
+          bad.map((d) => ({
+            source: d.source,
+            observed: `${d.name}=${d.value ?? ''}`,
+            expected,
+            ...(d === last ? {} : { note: 'overridden by a later assignment, but a wrong value' }),
+          })),
+        );
+      }
     }
     const observed = last
       ? `${last.negated ? '!' : ''}${last.name}${last.value !== undefined ? `=${last.value}` : ''}`

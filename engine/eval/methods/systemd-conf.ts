@@ -48,6 +48,7 @@ export const systemdConf = defineMethod({
           separator: '=',
           section: p.section,
           commentChars: '#;',
+          keepQuotes: true,
           ignoreCaseKey: false,
         }),
       )
