@@ -5,7 +5,8 @@
  * is the process's wall time minus the scan as the report states it (`connect_ms`: TCP, SSH handshake,
  * host key, authentication; `duration_ms`: probe, collect, evaluate): what the CLI spends starting,
  * loading rules and writing the report.
- * `--bin` points at another checkout's bin/openwatch.js to measure a "before" the same way.
+ * `--bin` points at another checkout's bin/openwatch.js to measure a "before" the same way; given more than
+ * once, the builds take turns run by run, so a noisy machine's drift falls on all of them alike.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,15 +16,18 @@ import { SshLab } from '../../test/helpers/sshd.ts';
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
-    bin: { type: 'string', default: fileURLToPath(new URL('../../bin/openwatch.js', import.meta.url)) },
+    bin: { type: 'string', multiple: true },
   },
 });
 const RUNS = Number(args.runs);
+const BINS = args.bin?.length
+  ? args.bin
+  : [fileURLToPath(new URL('../../bin/openwatch.js', import.meta.url))];
 
-function run(argv: string[]): Promise<{ ms: number; stdout: string; code: number | null }> {
+function run(bin: string, argv: string[]): Promise<{ ms: number; stdout: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [args.bin, ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('error', reject);
@@ -37,21 +41,26 @@ const median = (xs: number[]) => {
 };
 
 async function measure(label: string, argv: string[], outside?: (stdout: string) => number): Promise<void> {
-  await run(argv); // warm-up: page cache
-  const walls: number[] = [];
-  const rests: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = await run(argv);
-    walls.push(r.ms);
-    if (outside) rests.push(r.ms - outside(r.stdout));
+  for (const bin of BINS) await run(bin, argv); // warm-up: page cache
+  const walls = BINS.map(() => [] as number[]);
+  const rests = BINS.map(() => [] as number[]);
+  for (let i = 0; i < RUNS; i++)
+    for (const [b, bin] of BINS.entries()) {
+      const r = await run(bin, argv);
+      walls[b]?.push(r.ms);
+      if (outside) rests[b]?.push(r.ms - outside(r.stdout));
+    }
+  for (const [b, bin] of BINS.entries()) {
+    const w = walls[b] ?? [];
+    const extra = outside ? `, outside the scan ${median(rests[b] ?? []).toFixed(0)} ms` : '';
+    const who = BINS.length > 1 ? ` [${bin}]` : '';
+    console.log(
+      `${label}${who}: median wall ${median(w).toFixed(0)} ms${extra} (runs: ${w.map((x) => x.toFixed(0)).join(' ')})`,
+    );
   }
-  const extra = outside ? `, outside the scan ${median(rests).toFixed(0)} ms` : '';
-  console.log(
-    `${label}: median wall ${median(walls).toFixed(0)} ms${extra} (runs: ${walls.map((w) => w.toFixed(0)).join(' ')})`,
-  );
 }
 
-console.log(`openwatch CLI bench: ${args.bin}, median of ${RUNS} after 1 warm-up`);
+console.log(`openwatch CLI bench: ${BINS.join(', ')}, median of ${RUNS} after 1 warm-up`);
 await measure('openwatch version', ['version']);
 await measure('openwatch scan --help', ['scan', '--help']);
 const lab = await SshLab.create();
