@@ -15,6 +15,12 @@ const FRAMEWORKS = [
   ['pci_dss_4', 'PCI DSS 4'],
 ] as const;
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/** Platform families the corpus's rules name (a rule without platforms applies to every one). */
+const PLATFORMS = [
+  ['debian', 'Debian'],
+  ['ubuntu', 'Ubuntu'],
+  ['rhel', 'RHEL family'],
+] as const;
 type Framework = (typeof FRAMEWORKS)[number][0];
 type Severity = (typeof SEVERITIES)[number];
 
@@ -27,13 +33,15 @@ export function Rules() {
     ...(search.framework ? { framework: search.framework as Framework } : {}),
     ...(search.severity ? { severity: search.severity as Severity } : {}),
     ...(search.category ? { category: search.category } : {}),
+    ...(search.tag ? { tag: search.tag } : {}),
+    ...(search.platform ? { platform: search.platform } : {}),
   };
   const rules = useQuery({
     queryKey: ['/api/v1/rules', query],
     queryFn: () => call(() => client.GET('/api/v1/rules', { params: { query } })),
     placeholderData: (p) => p,
   });
-  const set = (k: 'q' | 'framework' | 'severity' | 'category') => (e: { target: { value: string } }) =>
+  const set = (k: 'q' | 'framework' | 'severity' | 'category' | 'tag' | 'platform') => (e: { target: { value: string } }) =>
     void navigate({ search: (s) => ({ ...s, [k]: e.target.value || undefined }), replace: true });
   return (
     <>
@@ -68,6 +76,21 @@ export function Rules() {
         <label>
           <span>Category</span>
           <input defaultValue={search.category ?? ''} onChange={set('category')} placeholder="e.g. ssh" />
+        </label>
+        <label>
+          <span>Tag</span>
+          <input defaultValue={search.tag ?? ''} onChange={set('tag')} placeholder="e.g. pam" />
+        </label>
+        <label>
+          <span>Platform</span>
+          <select value={search.platform ?? ''} onChange={set('platform')}>
+            <option value="">Any</option>
+            {PLATFORMS.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
         </label>
       </form>
       <div className={search.rule ? 'master-detail' : undefined}>
