@@ -127,7 +127,9 @@ create table report_schedules (
   enabled boolean not null default true,
   next_run_at timestamptz not null,
   last_run_at timestamptz,
-  last_report_id uuid references report_snapshots (id) on delete set null,
+  -- The newest snapshot it made. No foreign key: snapshots already reference their schedule, and a cycle
+  -- of foreign keys cannot be restored table by table (core/node/backup/load.ts); snapshots are immutable.
+  last_report_id uuid,
   created_by uuid references users (id) on delete set null,
   created_at timestamptz not null default now(),
   check ((scope = 'fleet') = (scope_id is null))

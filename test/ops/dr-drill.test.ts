@@ -178,7 +178,7 @@ describe('DR drill: populate → backup → destroy database and keys → restor
     const verify = await runCli(['backup', 'verify', archive], {
       env: { ...env, OPENWATCH_DATABASE_DSN: source.dsn },
     });
-    expect(verify.stdout).toMatch(/^verified: .* 2 credentials decrypted/m);
+    expect(verify.stdout, verify.stderr).toMatch(/^verified: .* 2 credentials decrypted/m);
     expect(verify.code).toBe(0);
     const wrong = await runCli(['backup', 'verify', archive], {
       env: { ...env, OPENWATCH_DATABASE_DSN: source.dsn, OPENWATCH_BACKUP_PASSPHRASE: 'not-the-passphrase' },
