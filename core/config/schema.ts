@@ -204,8 +204,13 @@ export const configSchema = z
       .prefault({}),
     reports: z
       .object({
-        /** The Ed25519 report key (`openwatch report keygen`) `serve` signs report snapshots with. */
-        key_file: z.string().min(1).optional(),
+        key_file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'The Ed25519 report key (`openwatch report keygen`) `serve` signs report snapshots with; unset: snapshots are stored unsigned, with their SHA-256 (docs/reports.md).',
+          ),
       })
       .strict()
       .prefault({}),
