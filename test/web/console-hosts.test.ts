@@ -10,6 +10,7 @@ import {
   type ConsolePage,
 } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { failingRules, refreshHostPosture } from '../../core/db/sql/posture-summary.ts';
 
 const OSES = [
   ['ubuntu', '22.04', 'Ubuntu'],
@@ -42,23 +43,30 @@ describe('console hosts page in Chromium: sort, filter, bulk actions, import', (
       `insert into scans (host_id, source, status) values ($1, 'api', 'running') returning id`,
       [hostId],
     );
-    await t.db.query(
-      `insert into host_rule_state (host_id, rule_id, status, severity, evidence_hash, last_scan_id,
-         last_checked_at, status_since)
-       select $1, 'rule-' || n, case when n <= $3 then 'pass' else 'fail' end, 'medium', 'e0', $2, $4, $4
-         from generate_series(1, 10) n`,
-      [hostId, scan.rows[0]?.id, pass, at],
-    );
-    await t.db.query(`update scans set status = 'completed', finished_at = $2 where id = $1`, [
-      scan.rows[0]?.id,
-      at,
-    ]);
+    // As core/results/apply.ts writes a scan: the state, the host's summary, then the completion.
+    await t.db.transaction(async (tx) => {
+      const before = await failingRules(tx, hostId);
+      await tx.query(
+        `insert into host_rule_state (host_id, rule_id, status, severity, evidence_hash, last_scan_id,
+           last_checked_at, status_since)
+         select $1, 'rule-' || n, case when n <= $3 then 'pass' else 'fail' end, 'medium', 'e0', $2, $4, $4
+           from generate_series(1, 10) n`,
+        [hostId, scan.rows[0]?.id, pass, at],
+      );
+      await refreshHostPosture(tx, hostId, before);
+      await tx.query(`update scans set status = 'completed', finished_at = $2 where id = $1`, [
+        scan.rows[0]?.id,
+        at,
+      ]);
+    });
   };
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     t = await createTestDatabase();
     await seedUser(t.db, 'ops', ['admin']);
+    // The verdicts below are of made-up rules: no OS default profile, so each host is scored on all of them.
+    await t.db.query(`insert into system_settings (key, value) values ('profiles.os_defaults', '[]')`);
     await t.db.query(`insert into evidence (hash, body) values ('e0', '{}')`);
     for (let i = 0; i < 24; i++) {
       const [os, version, name] = OSES[i % OSES.length] ?? OSES[0];
