@@ -3,6 +3,7 @@ import { call, client } from '../../api/client.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { band, pct } from '../../components/format.ts';
+import { CountsList } from '../../components/CountsList.tsx';
 
 /** The group's posture now (GET /api/v1/posture?group_id=): its members' verdicts pooled. */
 export function GroupPosture({ groupId }: { groupId: string }) {
@@ -24,24 +25,7 @@ export function GroupPosture({ groupId }: { groupId: string }) {
                 {p.score_with_exceptions !== p.score && ` · ${pct(p.score_with_exceptions)} with exceptions`}
               </span>
             </div>
-            <dl className="counts">
-              <div>
-                <dt>Pass</dt>
-                <dd className="c-pass">{p.counts.pass}</dd>
-              </div>
-              <div>
-                <dt>Fail</dt>
-                <dd className="c-fail">{p.counts.fail}</dd>
-              </div>
-              <div>
-                <dt>Error</dt>
-                <dd>{p.counts.error}</dd>
-              </div>
-              <div>
-                <dt>N/A</dt>
-                <dd>{p.counts.not_applicable}</dd>
-              </div>
-            </dl>
+            <CountsList counts={p.counts} />
           </div>
         )}
       </FetchState>

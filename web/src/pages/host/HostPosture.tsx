@@ -4,6 +4,7 @@ import { call, client } from '../../api/client.ts';
 import { FetchState } from '../../components/FetchState.tsx';
 import { Card } from '../../components/Page.tsx';
 import { band, formatTime, pct } from '../../components/format.ts';
+import { CountsList } from '../../components/CountsList.tsx';
 
 const route = getRouteApi('/app/hosts/$hostId');
 
@@ -67,24 +68,7 @@ export function HostPosture({ hostId }: { hostId: string }) {
                 {p.score_with_exceptions !== p.score && `${pct(p.score_with_exceptions)} with exceptions`}
               </span>
             </div>
-            <dl className="counts" data-testid="host-counts">
-              <div>
-                <dt>Pass</dt>
-                <dd className="c-pass">{p.counts.pass}</dd>
-              </div>
-              <div>
-                <dt>Fail</dt>
-                <dd className="c-fail">{p.counts.fail}</dd>
-              </div>
-              <div>
-                <dt>Error</dt>
-                <dd>{p.counts.error}</dd>
-              </div>
-              <div>
-                <dt>N/A</dt>
-                <dd>{p.counts.not_applicable}</dd>
-              </div>
-            </dl>
+            <CountsList counts={p.counts} testId="host-counts" />
             {p.frameworks.length > 0 && (
               <table className="compact">
                 <caption>Score per framework</caption>
