@@ -33,12 +33,18 @@ export function previousReleaseMigrations(): string {
 /**
  * The previous release's own `bin/openwatch.js`: its tree from git, built by its own scripts/build.mjs
  * against this checkout's node_modules (its dependencies are a subset of ours). Built once per machine
- * into the temp directory, keyed by commit; a half-finished build never takes the final name.
+ * into the temp directory, keyed by commit (its node_modules link re-pointed at the checkout using it); a
+ * half-finished build never takes the final name.
  */
 export function previousReleaseBin(): string {
   const dir = join(tmpdir(), `openwatch-release-${PREVIOUS_RELEASE}`);
   const bin = join(dir, 'bin', 'openwatch.js');
-  if (existsSync(join(dir, 'dist', 'build-info.json'))) return bin;
+  if (existsSync(join(dir, 'dist', 'build-info.json'))) {
+    // Built by another checkout (perhaps a clone since deleted): it runs against this one's packages.
+    rmSync(join(dir, 'node_modules'), { force: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    return bin;
+  }
   const work = `${dir}.building-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
